@@ -1,0 +1,2 @@
+//! The `fe` command. Being written.
+fn main() {}

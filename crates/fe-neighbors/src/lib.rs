@@ -1,0 +1,1 @@
+//! Neighbour lists for periodic triclinic cells. Being written.

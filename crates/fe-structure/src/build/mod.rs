@@ -1,0 +1,2 @@
+//! Lattice builders, replication, random rotations, rattles and point defects.
+//! Being written.
