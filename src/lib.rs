@@ -21,3 +21,5 @@ pub use fe_neighbors as neighbors;
 pub use fe_potentials as potentials;
 pub use fe_structure as structure;
 pub use fe_voronoi as voronoi;
+
+pub mod guide;

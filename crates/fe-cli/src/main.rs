@@ -1,2 +1,59 @@
-//! The `fe` command. Being written.
-fn main() {}
+//! `fe`: the command-line face of the fe toolkit (see `docs/CLI.md` in the shared docs for the
+//! stable contract). Results go to stdout or files as JSON; progress goes to stderr and is hidden
+//! with `--quiet` or when stderr is not a terminal. Errors print `error: ...` and each
+//! `caused by: ...` on stderr and exit with status 1 (2 for usage errors).
+
+mod commands;
+mod common;
+mod error;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::CliError;
+
+/// Fast atomistic toolkit for grain boundaries in bcc metals.
+#[derive(Debug, Parser)]
+#[command(name = "fe", version, about, propagate_version = true)]
+struct Cli {
+    /// Hide progress output.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Atoms, species counts, cell and density of a structure file (JSON).
+    Info(commands::info::InfoArgs),
+    /// Convert a structure file to another format (extxyz, LAMMPS data/dump, POSCAR, MLIP cfg).
+    Convert(commands::convert::ConvertArgs),
+    /// Neighbour pair count and per-atom counts within a cutoff (JSON).
+    Neighbors(commands::neighbors::NeighborsArgs),
+}
+
+fn run(cli: &Cli) -> Result<(), CliError> {
+    match &cli.command {
+        Command::Info(a) => commands::info::run(a, cli.quiet),
+        Command::Convert(a) => commands::convert::run(a, cli.quiet),
+        Command::Neighbors(a) => commands::neighbors::run(a, cli.quiet),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                eprintln!("caused by: {s}");
+                source = s.source();
+            }
+            ExitCode::from(if matches!(e, CliError::Usage(_)) { 2 } else { 1 })
+        }
+    }
+}

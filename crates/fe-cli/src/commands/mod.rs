@@ -1,0 +1,5 @@
+//! One module per `fe` subcommand: each parses nothing itself, calls the crates, writes results.
+
+pub mod convert;
+pub mod info;
+pub mod neighbors;

@@ -1,0 +1,26 @@
+//! The error type of the `fe` command.
+
+/// Everything a command can fail with; each variant keeps the lower-layer error as its source so
+/// `main` can print the whole chain.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CliError {
+    /// Reading, writing or building a structure failed.
+    #[error(transparent)]
+    Structure(#[from] fe_structure::StructureError),
+    /// Building a neighbour list failed.
+    #[error(transparent)]
+    Neighbors(#[from] fe_neighbors::NeighborError),
+    /// Writing an output file or stdout failed.
+    #[error("cannot write {file}")]
+    Output {
+        /// Where the output was going.
+        file: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An argument that parsed but makes no sense.
+    #[error("{0}")]
+    Usage(String),
+}
