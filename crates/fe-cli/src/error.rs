@@ -11,6 +11,9 @@ pub enum CliError {
     /// Building a neighbour list failed.
     #[error(transparent)]
     Neighbors(#[from] fe_neighbors::NeighborError),
+    /// Reading, building or evaluating a potential failed.
+    #[error(transparent)]
+    Potential(#[from] fe_potentials::PotentialError),
     /// Writing an output file or stdout failed.
     #[error("cannot write {file}")]
     Output {

@@ -32,6 +32,10 @@ enum Command {
     Convert(commands::convert::ConvertArgs),
     /// Neighbour pair count and per-atom counts within a cutoff (JSON).
     Neighbors(commands::neighbors::NeighborsArgs),
+    /// Energy, forces, virial and per-atom energies of a structure with a potential (JSON).
+    Eval(commands::eval::EvalArgs),
+    /// Write an EAM potential as a setfl (eam/alloy) file for LAMMPS.
+    ExportEam(commands::export_eam::ExportEamArgs),
 }
 
 fn run(cli: &Cli) -> Result<(), CliError> {
@@ -39,6 +43,8 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         Command::Info(a) => commands::info::run(a, cli.quiet),
         Command::Convert(a) => commands::convert::run(a, cli.quiet),
         Command::Neighbors(a) => commands::neighbors::run(a, cli.quiet),
+        Command::Eval(a) => commands::eval::run(a, cli.quiet),
+        Command::ExportEam(a) => commands::export_eam::run(a, cli.quiet),
     }
 }
 

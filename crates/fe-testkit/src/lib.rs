@@ -151,3 +151,64 @@ pub fn random_structure(
     let species = vec![Element::FE; pos.len()];
     Structure::new(cell, species, pos).expect("finite random positions")
 }
+
+/// Central finite-difference forces -dE/dr_i (eV/A) of `energy` for the atoms `atoms`, with
+/// the 4-point stencil
+/// $$ f \approx -\frac{-E(x+2h) + 8E(x+h) - 8E(x-h) + E(x-2h)}{12h}. $$
+/// Positions are displaced one component at a time; the cell is left alone.
+pub fn fd_forces(
+    s: &Structure,
+    atoms: &[usize],
+    h: f64,
+    mut energy: impl FnMut(&Structure) -> f64,
+) -> Vec<Vector3<f64>> {
+    let mut work = s.clone();
+    atoms
+        .iter()
+        .map(|&i| {
+            let mut f = Vector3::zeros();
+            for a in 0..3 {
+                let mut e_at = |dx: f64| {
+                    let r0 = s.positions()[i][a];
+                    work.positions_mut()[i][a] = r0 + dx;
+                    let e = energy(&work);
+                    work.positions_mut()[i][a] = r0;
+                    e
+                };
+                let (e2p, e1p, e1m, e2m) = (e_at(2.0 * h), e_at(h), e_at(-h), e_at(-2.0 * h));
+                f[a] = -(-e2p + 8.0 * e1p - 8.0 * e1m + e2m) / (12.0 * h);
+            }
+            f
+        })
+        .collect()
+}
+
+/// Central finite-difference virial W_ab = -dE/d(eps_ab) (eV) of `energy`: the strain
+/// x_a -> x_a + eps x_b is applied to cell and atoms (F = I + eps e_a e_bᵀ, so off-diagonal
+/// components use the unsymmetrised strain, and W is symmetric only if the energy is
+/// rotation-invariant), with the 4-point stencil of [`fd_forces`].
+pub fn fd_virial(s: &Structure, h: f64, mut energy: impl FnMut(&Structure) -> f64) -> Matrix3<f64> {
+    let mut w = Matrix3::zeros();
+    for a in 0..3 {
+        for b in 0..3 {
+            let mut e_at = |eps: f64| {
+                let mut f = Matrix3::identity();
+                f[(a, b)] += eps;
+                let mut t = s.clone();
+                t.deform(&f).expect("a small strain keeps the cell valid");
+                energy(&t)
+            };
+            let (e2p, e1p, e1m, e2m) = (e_at(2.0 * h), e_at(h), e_at(-h), e_at(-2.0 * h));
+            w[(a, b)] = -(-e2p + 8.0 * e1p - 8.0 * e1m + e2m) / (12.0 * h);
+        }
+    }
+    w
+}
+
+/// Largest absolute component difference between two lists of vectors.
+pub fn max_abs_diff(a: &[Vector3<f64>], b: &[Vector3<f64>]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs().max())
+        .fold(0.0, f64::max)
+}

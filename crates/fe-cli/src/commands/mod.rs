@@ -1,5 +1,7 @@
 //! One module per `fe` subcommand: each parses nothing itself, calls the crates, writes results.
 
 pub mod convert;
+pub mod eval;
+pub mod export_eam;
 pub mod info;
 pub mod neighbors;

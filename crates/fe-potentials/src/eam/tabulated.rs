@@ -1,0 +1,340 @@
+//! [`Eam`]: a tabulated EAM potential exactly as LAMMPS `pair_style eam`, `eam/alloy` and
+//! `eam/fs` evaluate it (spline tables built once at construction, METHODS.md 11.2-11.3).
+
+use std::path::Path;
+
+use fe_neighbors::NeighborList;
+use fe_structure::Element;
+
+use super::export::SetflTables;
+use super::kernel::{self, EamFunctions};
+use super::parse::{self, Funcfl, Setfl};
+use super::spline::{Clamp, Spline};
+use crate::error::{PotentialError, Result};
+use crate::potential::{BoundAtoms, Potential, Request, Results};
+
+/// Hartree Bohr in eV A, with the rounded constants LAMMPS uses to turn funcfl effective
+/// charges into r phi(r): z_ij(r) = 27.2 * 0.529 * Z_i(r) Z_j(r).
+const HARTREE_BOHR: f64 = 27.2 * 0.529;
+
+/// The flavour of a tabulated EAM file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EamStyle {
+    /// DYNAMO funcfl files (`pair_style eam`), one element each.
+    Funcfl,
+    /// setfl (`pair_style eam/alloy`).
+    Alloy,
+    /// Finnis-Sinclair setfl (`pair_style eam/fs`): one density table per element pair.
+    FinnisSinclair,
+}
+
+/// A tabulated EAM potential.
+///
+/// ```no_run
+/// use fe_potentials::eam::Eam;
+/// let eam = Eam::from_path("Fe_mm.eam.fs".as_ref()).unwrap();
+/// assert_eq!(eam.elements()[0].symbol(), "Fe");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Eam {
+    style: EamStyle,
+    elements: Vec<Element>,
+    masses: Vec<f64>,
+    cutoff: f64,
+    dr: f64,
+    drho: f64,
+    rho_max: f64,
+    frho: Vec<Spline>,
+    /// Density splines at `from * n + at`.
+    rhor: Vec<Spline>,
+    /// r phi(r) splines at `a * n + b` (symmetric).
+    z2r: Vec<Spline>,
+}
+
+impl Eam {
+    /// Read a tabulated EAM file, choosing the style by name: `.eam` funcfl, `.eam.alloy`
+    /// setfl, `.eam.fs` Finnis-Sinclair.
+    ///
+    /// # Errors
+    /// I/O errors, an unknown extension, and parse errors naming file and line.
+    pub fn from_path(path: &Path) -> Result<Eam> {
+        let name = path.to_string_lossy().to_ascii_lowercase();
+        let style = if name.ends_with(".eam.fs") {
+            EamStyle::FinnisSinclair
+        } else if name.ends_with(".eam.alloy") {
+            EamStyle::Alloy
+        } else if name.ends_with(".eam") {
+            EamStyle::Funcfl
+        } else {
+            return Err(PotentialError::File {
+                file: path.display().to_string(),
+                message: "cannot tell the EAM style from the name (.eam, .eam.alloy, .eam.fs)".into(),
+            });
+        };
+        Eam::from_paths(&[path], style)
+    }
+
+    /// Read one setfl/fs file or one or more funcfl files (mixed as LAMMPS mixes them).
+    ///
+    /// # Errors
+    /// As [`Eam::from_path`]; several files for a setfl style.
+    pub fn from_paths(paths: &[&Path], style: EamStyle) -> Result<Eam> {
+        let mut texts = Vec::with_capacity(paths.len());
+        for p in paths {
+            let text = std::fs::read_to_string(p).map_err(|source| PotentialError::Io {
+                file: p.display().to_string(),
+                source,
+            })?;
+            texts.push((p.display().to_string(), text));
+        }
+        match style {
+            EamStyle::Funcfl => {
+                let files = texts
+                    .iter()
+                    .map(|(name, text)| parse::funcfl(text, name))
+                    .collect::<Result<Vec<_>>>()?;
+                Eam::from_funcfl(&files)
+            }
+            _ if texts.len() != 1 => Err(PotentialError::Unsupported(
+                "setfl and eam/fs potentials come in exactly one file".into(),
+            )),
+            _ => {
+                let fs = style == EamStyle::FinnisSinclair;
+                Ok(Eam::from_setfl(&parse::setfl(&texts[0].1, &texts[0].0, fs)?, fs))
+            }
+        }
+    }
+
+    /// Read a setfl or eam/fs text (for files held in memory).
+    ///
+    /// # Errors
+    /// Parse errors naming `name` and the line.
+    pub fn from_setfl_str(text: &str, name: &str, style: EamStyle) -> Result<Eam> {
+        match style {
+            EamStyle::Funcfl => Eam::from_funcfl(&[parse::funcfl(text, name)?]),
+            _ => {
+                let fs = style == EamStyle::FinnisSinclair;
+                Ok(Eam::from_setfl(&parse::setfl(text, name, fs)?, fs))
+            }
+        }
+    }
+
+    fn from_setfl(f: &Setfl, fs: bool) -> Eam {
+        let n = f.elements.len();
+        let frho = f.frho.iter().map(|v| Spline::new(v, f.drho)).collect();
+        let rhor = (0..n * n)
+            .map(|k| {
+                let (from, at) = (k / n, k % n);
+                let table = if fs { &f.rhor[from * n + at] } else { &f.rhor[from] };
+                Spline::new(table, f.dr)
+            })
+            .collect();
+        let z2r = (0..n * n)
+            .map(|k| {
+                let (a, b) = (k / n, k % n);
+                let (i, j) = if a >= b { (a, b) } else { (b, a) };
+                Spline::new(&f.z2r[i * (i + 1) / 2 + j], f.dr)
+            })
+            .collect();
+        Eam {
+            style: if fs {
+                EamStyle::FinnisSinclair
+            } else {
+                EamStyle::Alloy
+            },
+            elements: f.elements.clone(),
+            masses: f.masses.clone(),
+            cutoff: f.cutoff,
+            dr: f.dr,
+            drho: f.drho,
+            rho_max: (f.frho[0].len() - 1) as f64 * f.drho,
+            frho,
+            rhor,
+            z2r,
+        }
+    }
+
+    /// Several funcfl files on LAMMPS' common grid: dr and drho the largest of the files,
+    /// r_max and rho_max the largest extents, n = round(max / step) points (one fewer than a
+    /// single file has), every table resampled with 4-point Lagrange interpolation.
+    fn from_funcfl(files: &[Funcfl]) -> Result<Eam> {
+        let mut elements: Vec<Element> = Vec::new();
+        for f in files {
+            if elements.contains(&f.element) {
+                return Err(PotentialError::Unsupported(format!(
+                    "two funcfl files for {}",
+                    f.element
+                )));
+            }
+            elements.push(f.element);
+        }
+        let dr = files.iter().map(|f| f.dr).fold(0.0, f64::max);
+        let drho = files.iter().map(|f| f.drho).fold(0.0, f64::max);
+        let r_max = files.iter().map(|f| (f.zr.len() - 1) as f64 * f.dr).fold(0.0, f64::max);
+        let rho_max = files
+            .iter()
+            .map(|f| (f.frho.len() - 1) as f64 * f.drho)
+            .fold(0.0, f64::max);
+        let nr = (r_max / dr + 0.5) as usize;
+        let nrho = (rho_max / drho + 0.5) as usize;
+        let n = files.len();
+        let frho = files
+            .iter()
+            .map(|f| Spline::new(&resample(&f.frho, f.drho, nrho, drho), drho))
+            .collect();
+        let rho_own: Vec<Spline> = files
+            .iter()
+            .map(|f| Spline::new(&resample(&f.rhor, f.dr, nr, dr), dr))
+            .collect();
+        let z: Vec<Vec<f64>> = files.iter().map(|f| resample(&f.zr, f.dr, nr, dr)).collect();
+        let rhor = (0..n * n).map(|k| rho_own[k / n].clone()).collect();
+        let z2r = (0..n * n)
+            .map(|k| {
+                let (a, b) = (k / n, k % n);
+                let zz: Vec<f64> = z[a].iter().zip(&z[b]).map(|(x, y)| HARTREE_BOHR * x * y).collect();
+                Spline::new(&zz, dr)
+            })
+            .collect();
+        Ok(Eam {
+            style: EamStyle::Funcfl,
+            elements,
+            masses: files.iter().map(|f| f.mass).collect(),
+            cutoff: files.iter().map(|f| f.cutoff).fold(0.0, f64::max),
+            dr,
+            drho,
+            rho_max,
+            frho,
+            rhor,
+            z2r,
+        })
+    }
+
+    /// The file style.
+    pub fn style(&self) -> EamStyle {
+        self.style
+    }
+
+    /// Masses (amu) the file gives for its elements.
+    pub fn masses(&self) -> &[f64] {
+        &self.masses
+    }
+
+    /// The tables as a setfl file would hold them (the grid nodes LAMMPS interpolates), for
+    /// export to `eam/alloy`. Funcfl potentials export their common-grid tables with the
+    /// mixed pair terms; eam/fs potentials export only when every element's density does not
+    /// depend on the host element.
+    ///
+    /// # Errors
+    /// [`PotentialError::Unsupported`] for an eam/fs potential with host-dependent densities.
+    pub fn setfl_tables(&self) -> Result<SetflTables> {
+        let n = self.elements.len();
+        let nodes = |sp: &Spline| (0..sp.len()).map(|m| sp.node(m)).collect::<Vec<f64>>();
+        let mut rhor = Vec::with_capacity(n);
+        for from in 0..n {
+            let t = nodes(&self.rhor[from * n]);
+            if (1..n).any(|at| nodes(&self.rhor[from * n + at]) != t) {
+                return Err(PotentialError::Unsupported(format!(
+                    "the density of {} depends on the host element (eam/fs); setfl cannot hold it",
+                    self.elements[from]
+                )));
+            }
+            rhor.push(t);
+        }
+        let mut z2r = Vec::with_capacity(n * (n + 1) / 2);
+        for i in 0..n {
+            for j in 0..=i {
+                z2r.push(nodes(&self.z2r[i * n + j]));
+            }
+        }
+        Ok(SetflTables {
+            comments: [
+                "exported by fe (fe-potentials) from a tabulated EAM".into(),
+                format!("original style: {:?}", self.style),
+                "UNITS: metal".into(),
+            ],
+            elements: self.elements.clone(),
+            masses: self.masses.clone(),
+            lattice_constants: vec![0.0; n],
+            lattice_types: vec!["unknown".into(); n],
+            drho: self.drho,
+            dr: self.dr,
+            cutoff: self.cutoff,
+            frho: self.frho.iter().map(nodes).collect(),
+            rhor,
+            z2r,
+        })
+    }
+}
+
+/// Resample a table of step `d_file` onto `n` points of step `d` with LAMMPS' 4-point Lagrange
+/// interpolation (the identity, up to rounding, when the grids coincide).
+fn resample(values: &[f64], d_file: f64, n: usize, d: f64) -> Vec<f64> {
+    let nf = values.len() as i64;
+    (0..n)
+        .map(|m| {
+            let x = m as f64 * d;
+            let mut p = x / d_file + 1.0;
+            let k = (p as i64).min(nf - 2).max(2);
+            p -= k as f64;
+            let p = p.min(2.0);
+            let c1 = -p * (p - 1.0) * (p - 2.0) / 6.0;
+            let c2 = 0.5 * (p * p - 1.0) * (p - 2.0);
+            let c3 = -0.5 * p * (p + 1.0) * (p - 2.0);
+            let c4 = p * (p * p - 1.0) / 6.0;
+            let k = k as usize; // 1-based index of the second stencil point
+            c1 * values[k - 2] + c2 * values[k - 1] + c3 * values[k] + c4 * values[k + 1]
+        })
+        .collect()
+}
+
+impl EamFunctions for Eam {
+    fn cutoff(&self) -> f64 {
+        self.cutoff
+    }
+
+    fn min_distance(&self) -> f64 {
+        // phi = z / r is singular at r = 0 and no table resolves its first interval.
+        self.dr
+    }
+
+    #[inline]
+    fn embedding(&self, s: usize, rho: f64) -> (f64, f64) {
+        let (mut f, fp) = self.frho[s].eval(rho, Clamp::Both);
+        if rho > self.rho_max {
+            f += fp * (rho - self.rho_max);
+        }
+        (f, fp)
+    }
+
+    #[inline]
+    fn density(&self, from: usize, at: usize, r: f64) -> (f64, f64) {
+        self.rhor[from * self.elements.len() + at].eval(r, Clamp::Upper)
+    }
+
+    #[inline]
+    fn pair(&self, a: usize, b: usize, r: f64) -> (f64, f64) {
+        let (z, zp) = self.z2r[a * self.elements.len() + b].eval(r, Clamp::Upper);
+        let inv = 1.0 / r;
+        let phi = z * inv;
+        (phi, zp * inv - phi * inv)
+    }
+}
+
+impl Potential for Eam {
+    fn cutoff(&self) -> f64 {
+        self.cutoff
+    }
+
+    fn elements(&self) -> &[Element] {
+        &self.elements
+    }
+
+    fn compute(
+        &self,
+        atoms: &BoundAtoms<'_>,
+        list: &NeighborList,
+        request: Request,
+    ) -> Result<Results> {
+        kernel::compute(self, atoms, list, request)
+    }
+}

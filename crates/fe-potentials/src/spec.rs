@@ -1,0 +1,52 @@
+//! Potential specifications (`--potential SPEC`, CLI.md): `zhou2004`, `eam:PATH`,
+//! `meam:LIBRARY[:PARAMS]`, `mtp:PATH[@El,...]`.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use fe_structure::Element;
+
+use crate::eam::{Eam, EamStyle, Zhou2004};
+use crate::error::{PotentialError, Result};
+use crate::potential::Potential;
+
+/// Build the potential a specification names. `elements` are the elements of the structure it
+/// will evaluate (used by `zhou2004`, which takes its elements from the structure).
+///
+/// - `zhou2004`: the embedded Zhou-Johnson-Wadley 2004 EAM for `elements`;
+/// - `eam:PATH`: a tabulated EAM (`.eam` funcfl, `.eam.alloy` setfl, `.eam.fs`
+///   Finnis-Sinclair); several funcfl files are mixed as LAMMPS mixes them when given as
+///   `eam:A.eam,B.eam`.
+///
+/// # Errors
+/// [`PotentialError::Spec`] for an unknown or not yet supported form, and the readers' errors.
+pub fn from_spec(spec: &str, elements: &[Element]) -> Result<Arc<dyn Potential>> {
+    let bad = |message: &str| PotentialError::Spec {
+        spec: spec.to_string(),
+        message: message.to_string(),
+    };
+    if spec == "zhou2004" {
+        let mut els = elements.to_vec();
+        els.sort();
+        els.dedup();
+        return Ok(Arc::new(Zhou2004::new(&els)?));
+    }
+    let (kind, rest) = spec
+        .split_once(':')
+        .ok_or_else(|| bad("expected zhou2004, eam:PATH, meam:LIBRARY[:PARAMS] or mtp:PATH"))?;
+    match kind {
+        "eam" => {
+            if rest.is_empty() {
+                return Err(bad("eam: needs a file path"));
+            }
+            let paths: Vec<&Path> = rest.split(',').map(Path::new).collect();
+            if paths.len() == 1 {
+                Ok(Arc::new(Eam::from_path(paths[0])?))
+            } else {
+                Ok(Arc::new(Eam::from_paths(&paths, EamStyle::Funcfl)?))
+            }
+        }
+        "meam" | "mtp" => Err(bad(&format!("{kind} potentials are not implemented yet"))),
+        _ => Err(bad(&format!("unknown potential kind `{kind}`"))),
+    }
+}
