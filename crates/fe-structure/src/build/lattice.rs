@@ -36,12 +36,12 @@ const BCC_BASIS: [[i64; 3]; 2] = [[0, 0, 0], [2, 2, 2]];
 const FCC_BASIS: [[i64; 3]; 4] = [[0, 0, 0], [0, 2, 2], [2, 0, 2], [2, 2, 0]];
 const DIAMOND_BASIS: [[i64; 3]; 8] = [
     [0, 0, 0],
-    [1, 1, 1],
     [0, 2, 2],
+    [1, 1, 1],
     [1, 3, 3],
     [2, 0, 2],
-    [3, 1, 3],
     [2, 2, 0],
+    [3, 1, 3],
     [3, 3, 1],
 ];
 
@@ -62,12 +62,16 @@ impl Lattice {
     }
 
     /// Fractional coordinates of the basis in the conventional cell, in the order
-    /// [`conventional`] places the atoms.
+    /// [`conventional`] places the atoms. For the cubic lattices this is the order of the
+    /// fractional coordinates with x slowest and z fastest, the order of
+    /// [`oriented`](super::oriented) cells.
     ///
     /// - sc: (0, 0, 0);
     /// - bcc: the corner (0, 0, 0), then the body centre (1/2, 1/2, 1/2);
     /// - fcc: (0, 0, 0), (0, 1/2, 1/2), (1/2, 0, 1/2), (1/2, 1/2, 0);
-    /// - diamond: each fcc site followed by its partner shifted by (1/4, 1/4, 1/4);
+    /// - diamond: the fcc sites and their partners shifted by (1/4, 1/4, 1/4), sorted by x,
+    ///   then y, then z: (0, 0, 0), (0, 1/2, 1/2), (1/4, 1/4, 1/4), (1/4, 3/4, 3/4),
+    ///   (1/2, 0, 1/2), (1/2, 1/2, 0), (3/4, 1/4, 3/4), (3/4, 3/4, 1/4);
     /// - hcp: (1/3, 2/3, 1/4), (2/3, 1/3, 3/4) (Wyckoff 2c of P6_3/mmc; ASE's `bulk` uses the
     ///   same structure shifted to put the first atom at the origin).
     pub fn basis(&self) -> Vec<Vector3<f64>> {
