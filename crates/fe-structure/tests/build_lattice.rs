@@ -1,4 +1,5 @@
 //! Conventional cells, replication and the site order of the shared reference supercells.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 use std::path::PathBuf;
 

@@ -1,4 +1,5 @@
 //! Oriented orthorhombic supercells of cubic crystals.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 use fe_structure::build::{conventional, orientation, oriented, Lattice};
 use fe_structure::{Element, Structure};

@@ -1,4 +1,5 @@
 //! Random rotations, rigid rotation of structures and Gaussian rattles.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 use fe_structure::build::{bcc, random_rotation, random_rotation_seeded, rattle, RATTLE_CHUNK};
 use fe_structure::{Element, Structure};
@@ -74,7 +75,9 @@ fn seeded_rotation_is_reproducible() {
 fn sample_structure() -> Structure {
     let mut s = bcc(Element::FE, 2.855).unwrap().replicate(3, 2, 2).unwrap();
     rattle(&mut s, 0.1, 3).unwrap();
-    let v = (0..s.len()).map(|i| Vector3::new(i as f64, 1.0, -0.5 * i as f64)).collect();
+    let v = (0..s.len())
+        .map(|i| Vector3::new(i as f64, 1.0, -0.5 * i as f64))
+        .collect();
     s.set_velocities(Some(v)).unwrap();
     s
 }
@@ -91,7 +94,10 @@ fn rotate_moves_positions_cell_and_velocities_rigidly() {
         assert!((s.velocities().unwrap()[i] - r * s0.velocities().unwrap()[i]).norm() < 1e-12);
         let f0 = s0.cell().to_fractional(&s0.positions()[i]);
         let f = s.cell().to_fractional(&s.positions()[i]);
-        assert!((f - f0).norm() < 1e-12, "fractional coordinates of atom {i} changed");
+        assert!(
+            (f - f0).norm() < 1e-12,
+            "fractional coordinates of atom {i} changed"
+        );
     }
     for k in 0..3 {
         assert!((s.cell().vector(k) - r * s0.cell().vector(k)).norm() < 1e-12);
@@ -124,12 +130,20 @@ fn rotate_rejects_matrices_that_are_not_proper_rotations() {
 // ------------------------------------------------------------------------------- rattle
 
 fn displacements(before: &Structure, after: &Structure) -> Vec<Vector3<f64>> {
-    before.positions().iter().zip(after.positions()).map(|(a, b)| b - a).collect()
+    before
+        .positions()
+        .iter()
+        .zip(after.positions())
+        .map(|(a, b)| b - a)
+        .collect()
 }
 
 #[test]
 fn rattle_has_the_requested_mean_and_spread() {
-    let s0 = bcc(Element::FE, 2.855).unwrap().replicate(20, 20, 20).unwrap();
+    let s0 = bcc(Element::FE, 2.855)
+        .unwrap()
+        .replicate(20, 20, 20)
+        .unwrap();
     assert!(s0.len() > 3 * RATTLE_CHUNK);
     let sigma = 0.1;
     let mut s = s0.clone();
@@ -140,7 +154,11 @@ fn rattle_has_the_requested_mean_and_spread() {
     let mean = all.iter().sum::<f64>() / n;
     let var = all.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
     assert!(mean.abs() < 5.0 * sigma / n.sqrt(), "mean {mean}");
-    assert!((var.sqrt() / sigma - 1.0).abs() < 0.02, "std {}", var.sqrt());
+    assert!(
+        (var.sqrt() / sigma - 1.0).abs() < 0.02,
+        "std {}",
+        var.sqrt()
+    );
     // Components and neighbouring streams are uncorrelated (5 standard errors).
     let corr = |a: &[f64], b: &[f64]| {
         let m = a.len() as f64;
@@ -151,7 +169,10 @@ fn rattle_has_the_requested_mean_and_spread() {
     assert!(corr(&xs, &ys).abs() < 5.0 / (xs.len() as f64).sqrt());
     let c = RATTLE_CHUNK;
     let r01 = corr(&xs[..c], &xs[c..2 * c]);
-    assert!(r01.abs() < 5.0 / (c as f64).sqrt(), "streams 0 and 1 correlate: {r01}");
+    assert!(
+        r01.abs() < 5.0 / (c as f64).sqrt(),
+        "streams 0 and 1 correlate: {r01}"
+    );
 }
 
 #[test]
@@ -170,7 +191,10 @@ fn rattle_is_reproducible_and_seed_dependent() {
 
 #[test]
 fn rattle_leaves_fixed_atoms_and_does_not_depend_on_later_atoms() {
-    let s0 = bcc(Element::FE, 2.855).unwrap().replicate(14, 14, 14).unwrap();
+    let s0 = bcc(Element::FE, 2.855)
+        .unwrap()
+        .replicate(14, 14, 14)
+        .unwrap();
     let n = s0.len();
     let mut free = s0.clone();
     rattle(&mut free, 0.1, 5).unwrap();
@@ -178,9 +202,13 @@ fn rattle_leaves_fixed_atoms_and_does_not_depend_on_later_atoms() {
     let mask: Vec<bool> = (0..n).map(|i| i % 3 == 0).collect();
     pinned.set_fixed(Some(mask.clone())).unwrap();
     rattle(&mut pinned, 0.1, 5).unwrap();
-    for i in 0..n {
-        if mask[i] {
-            assert_eq!(pinned.positions()[i], s0.positions()[i], "fixed atom {i} moved");
+    for (i, &fixed) in mask.iter().enumerate() {
+        if fixed {
+            assert_eq!(
+                pinned.positions()[i],
+                s0.positions()[i],
+                "fixed atom {i} moved"
+            );
         } else {
             assert_eq!(pinned.positions()[i], free.positions()[i], "atom {i}");
         }
@@ -188,7 +216,9 @@ fn rattle_leaves_fixed_atoms_and_does_not_depend_on_later_atoms() {
     // A prefix that ends inside a chunk draws the same numbers.
     let k = RATTLE_CHUNK + 123;
     let mut prefix = s0.clone();
-    prefix.retain(&(0..n).map(|i| i < k).collect::<Vec<_>>()).unwrap();
+    prefix
+        .retain(&(0..n).map(|i| i < k).collect::<Vec<_>>())
+        .unwrap();
     rattle(&mut prefix, 0.1, 5).unwrap();
     assert_eq!(prefix.positions(), &free.positions()[..k]);
 }

@@ -22,7 +22,7 @@
 //! let mut s = oriented(Lattice::Bcc, Element::FE, 2.855,
 //!                      [[1, -1, 0], [1, 1, -2], [1, 1, 1]], [2, 1, 3]).unwrap();
 //! rattle(&mut s, 0.01, 1).unwrap();
-//! assert_eq!(s.len(), 72);
+//! assert_eq!(s.len(), 36);
 //! ```
 
 mod defects;

@@ -136,14 +136,14 @@ fn period_halves(lattice: &Lattice, d: [i64; 3]) -> [i64; 3] {
 /// The repeat unit has edges L_x, L_y, L_z given in the module docs, and holds
 /// V_unit / (a^3 / n_cell) atoms, sorted by their fractional coordinates with x slowest and z
 /// fastest; the supercell is that unit passed to [`Structure::replicate`]. Positions lie in
-/// [0, L) along each axis. With `dirs` = [[1,0,0],[0,1,0],[0,0,1]] the result equals
+/// [0, L) along each axis. With `dirs = [[1, 0, 0], [0, 1, 0], [0, 0, 1]]` the result equals
 /// [`conventional`](super::conventional) replicated by `reps`.
 ///
 /// ```
 /// use fe_structure::build::{oriented, Lattice};
 /// let s = oriented(Lattice::Bcc, fe_structure::Element::FE, 2.855,
 ///                  [[1, -1, 0], [1, 1, -2], [1, 1, 1]], [1, 1, 1]).unwrap();
-/// assert_eq!(s.len(), 12); // a sqrt(2) x a sqrt(6) x a sqrt(3)/2 at 2 atoms per a^3
+/// assert_eq!(s.len(), 6); // a sqrt(2) x a sqrt(6) x a sqrt(3)/2 = 3 a^3 at 2 atoms per a^3
 /// ```
 ///
 /// # Errors
