@@ -13,6 +13,7 @@ use crate::structure::Structure;
 /// c = `c_over_a` * a.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum Lattice {
     /// Body-centred cubic: 2 atoms per cube, nearest neighbours 8 at a sqrt(3)/2.
     Bcc,
