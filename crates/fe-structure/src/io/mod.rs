@@ -11,6 +11,7 @@
 
 pub mod extxyz;
 pub mod lammps_data;
+pub(crate) mod lammps_common;
 pub mod lammps_dump;
 pub mod mlip_cfg;
 pub mod poscar;
