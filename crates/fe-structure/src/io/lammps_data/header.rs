@@ -65,15 +65,23 @@ impl Header {
     /// the line is not a header line (it starts the sections).
     pub fn parse_line(&mut self, line: &Line<'_>, body: &str) -> Result<bool> {
         let toks: Vec<&str> = body.split_whitespace().collect();
-        let starts_numeric = toks[0]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.'));
-        if !starts_numeric {
+        let numeric = |t: &str| {
+            t.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.'))
+        };
+        if !numeric(toks[0]) {
             return Ok(false);
         }
-        let count = |what: &str| line.parse::<usize>(toks[0], what);
-        match toks[1..] {
+        let nums = toks.iter().take_while(|t| numeric(t)).count();
+        let count = |what: &str| {
+            if nums == 1 {
+                line.parse::<usize>(toks[0], what)
+            } else {
+                Err(line.err(format_args!("expected one number ({what}), found {nums}")))
+            }
+        };
+        match toks[nums..] {
             ["atoms"] => self.natoms = count("the number of atoms")?,
             ["atom", "types"] => self.ntypes = count("the number of atom types")?,
             [kind, "types"] if matches!(kind, "bond" | "angle" | "dihedral" | "improper") => {
