@@ -1,5 +1,8 @@
 //! LAMMPS data files: exact round trips, the reading rules, and files LAMMPS wrote.
 
+// Helpers outside #[test] functions unwrap too: this whole file is test code.
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 
 use fe_structure::io::{self, lammps_data, Format, ReadOptions, WriteOptions};
@@ -7,7 +10,9 @@ use fe_structure::{Cell, Element, Property, Structure};
 use nalgebra::{Matrix3, Vector3};
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn read_str(text: &str, opts: &ReadOptions) -> fe_structure::Result<Structure> {
@@ -25,7 +30,13 @@ fn write_string(s: &Structure, opts: &WriteOptions) -> String {
 /// Fe and W atoms in a restricted-triclinic cell, some outside it, with awkward numbers.
 fn sample(h: Matrix3<f64>) -> Structure {
     let cell = Cell::new(h, [true; 3]).unwrap();
-    let species = vec![Element::W, Element::FE, Element::FE, Element::W, Element::FE];
+    let species = vec![
+        Element::W,
+        Element::FE,
+        Element::FE,
+        Element::W,
+        Element::FE,
+    ];
     let positions = vec![
         Vector3::new(0.1, 0.2, 0.3),
         Vector3::new(1.0 / 3.0, 2.0f64.sqrt(), -1e-20),
@@ -43,14 +54,22 @@ fn tilted() -> Matrix3<f64> {
 #[test]
 fn lammps_data_round_trip_is_exact_for_triclinic_cell_with_velocities_and_masses() {
     let mut s = sample(tilted());
-    let v: Vec<Vector3<f64>> = (0..5).map(|i| Vector3::new(i as f64 * 0.1, -1.5, 1e-9)).collect();
+    let v: Vec<Vector3<f64>> = (0..5)
+        .map(|i| Vector3::new(i as f64 * 0.1, -1.5, 1e-9))
+        .collect();
     s.set_velocities(Some(v)).unwrap();
     // W keeps its standard mass, Fe gets an isotope mass.
-    let m = s.species().iter().map(|e| if *e == Element::FE { 56.935 } else { e.mass() });
+    let m = s
+        .species()
+        .iter()
+        .map(|e| if *e == Element::FE { 56.935 } else { e.mass() });
     s.set_masses(Some(m.collect())).unwrap();
     let text = write_string(&s, &WriteOptions::default());
     assert!(text.contains("1.2 -0.4 0.9 xy xz yz"), "{text}");
-    assert!(text.contains("1 56.935 # Fe") && text.contains("2 183.84 # W"), "{text}");
+    assert!(
+        text.contains("1 56.935 # Fe") && text.contains("2 183.84 # W"),
+        "{text}"
+    );
     let back = read_str(&text, &ReadOptions::default()).unwrap();
     assert_eq!(back.cell().matrix(), s.cell().matrix());
     assert_eq!(back.cell().pbc(), [true; 3]);
@@ -64,7 +83,10 @@ fn lammps_data_round_trip_is_exact_for_triclinic_cell_with_velocities_and_masses
 fn lammps_data_round_trip_of_orthorhombic_cell_keeps_standard_masses_implicit() {
     let s = sample(Matrix3::from_diagonal(&Vector3::new(5.71, 6.1, 7.3)));
     let text = write_string(&s, &WriteOptions::default());
-    assert!(!text.contains("xy xz yz") && !text.contains("Velocities"), "{text}");
+    assert!(
+        !text.contains("xy xz yz") && !text.contains("Velocities"),
+        "{text}"
+    );
     let back = read_str(&text, &ReadOptions::default()).unwrap();
     assert_eq!(back.positions(), s.positions());
     assert_eq!(back.cell().matrix(), s.cell().matrix());
@@ -81,9 +103,12 @@ fn lammps_data_writer_follows_the_type_order_and_rejects_mixed_masses_per_type()
     assert!(text.contains("\n1 183.84 # W\n2 55.845 # Fe\n"), "{text}");
     assert!(text.contains("\n1 1 0.1 0.2 0.3\n2 2 "), "{text}");
     let mut s2 = s.clone();
-    s2.set_masses(Some(vec![183.84, 55.845, 56.0, 183.84, 55.845])).unwrap();
+    s2.set_masses(Some(vec![183.84, 55.845, 56.0, 183.84, 55.845]))
+        .unwrap();
     let mut out = Vec::new();
-    let e = lammps_data::write(&mut out, "t.data", &s2, &opts).unwrap_err().to_string();
+    let e = lammps_data::write(&mut out, "t.data", &s2, &opts)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("different masses"), "{e}");
 }
 
@@ -95,8 +120,13 @@ fn lammps_data_general_cell_is_rotated_into_lammps_form_keeping_the_geometry() {
     let mut s = sample(h);
     let r0: Vec<Vector3<f64>> = s.positions().iter().map(|p| rot * p).collect();
     s.positions_mut().copy_from_slice(&r0);
-    s.set_velocities(Some(r0.iter().map(|p| p * 0.5).collect())).unwrap();
-    let back = read_str(&write_string(&s, &WriteOptions::default()), &Default::default()).unwrap();
+    s.set_velocities(Some(r0.iter().map(|p| p * 0.5).collect()))
+        .unwrap();
+    let back = read_str(
+        &write_string(&s, &WriteOptions::default()),
+        &Default::default(),
+    )
+    .unwrap();
     assert!((back.cell().matrix() - tilted()).abs().max() < 1e-12);
     for (i, p) in back.positions().iter().enumerate() {
         let expected = rot.inverse() * s.positions()[i];
@@ -153,7 +183,10 @@ fn lammps_data_reader_sorts_by_id_unwraps_image_flags_and_skips_other_sections()
     assert_eq!(s.positions()[0], Vector3::new(0.5, 0.5, 0.5));
     assert_eq!(s.positions()[1], Vector3::new(-1.0, 0.0, 0.0));
     // 1*a - 1*b + 2*c with a = (5,0,0), b = (0.5,5,0), c = (0,0,6).
-    assert_eq!(s.positions()[2], Vector3::new(1.0 + 5.0 - 0.5, 2.0 - 5.0, 3.0 + 12.0));
+    assert_eq!(
+        s.positions()[2],
+        Vector3::new(1.0 + 5.0 - 0.5, 2.0 - 5.0, 3.0 + 12.0)
+    );
     assert_eq!(s.velocities().unwrap()[1], Vector3::new(0.3, 0.2, 0.1));
     assert_eq!(s.velocities().unwrap()[2], Vector3::new(-1.0, -2.0, -3.0));
     assert_eq!(s.cell().matrix()[(1, 0)], 0.5);
@@ -168,13 +201,21 @@ fn lammps_data_reader_takes_elements_from_labels_options_or_masses() {
     let s = read_str(&labelled, &ReadOptions::default()).unwrap();
     assert_eq!(s.species(), [Element::W, Element::FE]);
     let bare = format!("{base}{atoms}");
-    let e = read_str(&bare, &ReadOptions::default()).unwrap_err().to_string();
-    assert!(e.starts_with("t.data:12: cannot tell the element of atom type 1"), "{e}");
+    let e = read_str(&bare, &ReadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("t.data:12: cannot tell the element of atom type 1"),
+        "{e}"
+    );
     let opts = ReadOptions {
         types: Some(vec![Element::FE, Element::W]),
         ..Default::default()
     };
-    assert_eq!(read_str(&bare, &opts).unwrap().species(), [Element::FE, Element::W]);
+    assert_eq!(
+        read_str(&bare, &opts).unwrap().species(),
+        [Element::FE, Element::W]
+    );
     // A mass 0.002 amu off the table still names the element but is kept explicitly.
     let massed = format!("{base}Masses\n\n1 55.847\n2 183.84\n{atoms}");
     let s = read_str(&massed, &ReadOptions::default()).unwrap();
@@ -190,21 +231,38 @@ fn lammps_data_reader_accepts_charge_style_and_general_triclinic_header() {
     let h = Matrix3::new(3.0, 0.0, 0.0, 1.0, 3.0, 0.0, 0.0, 1.0, 3.0);
     assert_eq!(s.cell().matrix(), &h);
     assert_eq!(s.positions()[0], Vector3::new(3.0, -1.0, -3.0));
-    assert_eq!(s.property("charge"), Some(&Property::scalar(vec![0.5, -0.5])));
+    assert_eq!(
+        s.property("charge"),
+        Some(&Property::scalar(vec![0.5, -0.5]))
+    );
 }
 
 #[test]
 fn lammps_data_reader_rejects_other_styles_and_ambiguous_columns() {
     let base = "t\n\n1 atoms\n1 atom types\n";
     let cases = [
-        (format!("{base}\nAtoms # full\n\n1 1 1 0 0 0 0\n"), ":6: atom style `full`"),
-        (format!("{base}\nAtoms\n\n1 1 1 0 0 0\n"), ":8: cannot tell the atom style"),
+        (
+            format!("{base}\nAtoms # full\n\n1 1 1 0 0 0 0\n"),
+            ":6: atom style `full`",
+        ),
+        (
+            format!("{base}\nAtoms\n\n1 1 1 0 0 0\n"),
+            ":8: cannot tell the atom style",
+        ),
         (format!("{base}3 bonds\n"), ":5: this file has bonds"),
-        (format!("{base}\nAtoms\n\n1 1 0 0 0\n\nVelocities\n\n2 0 0 0\n"), ":12: no atom has id 2"),
-        (format!("{base}\nVelocities\n\n1 0 0 0\n"), ":6: the Velocities section must follow"),
+        (
+            format!("{base}\nAtoms\n\n1 1 0 0 0\n\nVelocities\n\n2 0 0 0\n"),
+            ":12: no atom has id 2",
+        ),
+        (
+            format!("{base}\nVelocities\n\n1 0 0 0\n"),
+            ":6: the Velocities section must follow",
+        ),
     ];
     for (text, expected) in cases {
-        let e = read_str(&text, &ReadOptions::default()).unwrap_err().to_string();
+        let e = read_str(&text, &ReadOptions::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains(expected), "{e}\n--- expected {expected}");
     }
 }
@@ -226,11 +284,17 @@ fn lammps_data_path_round_trip_through_io_dispatch() {
 /// a tilted box with type labels, image flags and velocities.
 #[test]
 fn lammps_data_reads_lammps_write_data_output() {
-    let s = io::read_path(&fixture("good/lammps_write_data.data"), &ReadOptions::default())
-        .unwrap()
-        .remove(0);
+    let s = io::read_path(
+        &fixture("good/lammps_write_data.data"),
+        &ReadOptions::default(),
+    )
+    .unwrap()
+    .remove(0);
     assert_eq!(s.len(), 4);
-    assert_eq!(s.species(), [Element::FE, Element::W, Element::FE, Element::W]);
+    assert_eq!(
+        s.species(),
+        [Element::FE, Element::W, Element::FE, Element::W]
+    );
     let h = Matrix3::new(5.0, 0.0, 0.0, 1.0, 6.0, 0.0, 0.5, -0.7, 7.0);
     assert_eq!(s.cell().matrix(), &h);
     // The input script placed atoms at these unwrapped positions and moved atom 3 by -a + 2c.

@@ -81,7 +81,9 @@ mod tests {
 
     #[test]
     fn real_prints_shortest_round_trip_text() {
-        for x in [0.0, -0.0, 1.0, 0.1, -2.855, 1e-20, 1.2345e-7, 3e17, 1e16, 123456.789, 1e-5] {
+        for x in [
+            0.0, -0.0, 1.0, 0.1, -2.855, 1e-20, 1.2345e-7, 3e17, 1e16, 123456.789, 1e-5,
+        ] {
             let s = Real(x).to_string();
             assert_eq!(s.parse::<f64>().unwrap().to_bits(), x.to_bits(), "{s}");
         }

@@ -10,8 +10,8 @@
 //! [`ReadOptions::types`]: LAMMPS type 1 and MLIP type 0 are `types[0]`.
 
 pub mod extxyz;
-pub mod lammps_data;
 pub(crate) mod lammps_common;
+pub mod lammps_data;
 pub mod lammps_dump;
 pub mod mlip_cfg;
 pub mod poscar;

@@ -147,7 +147,11 @@ fn entries<R: BufRead>(
     mut f: impl FnMut(&Line<'_>, &str, Option<&str>, usize) -> Result<()>,
 ) -> Result<()> {
     for k in 0..n {
-        let line = if k == 0 { r.next_nonblank()? } else { r.next_line()? };
+        let line = if k == 0 {
+            r.next_nonblank()?
+        } else {
+            r.next_line()?
+        };
         let Some(line) = line else {
             return Err(r.error_at_next(format_args!(
                 "unexpected end of file after {k} of the {n} lines of the {} section",
@@ -184,7 +188,9 @@ fn next_section<R: BufRead>(
         return Ok(None);
     };
     let s = SectionStart::new(&line);
-    if s.name.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+') {
+    if s.name
+        .starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
+    {
         return Err(line.err(format_args!(
             "expected a section keyword after the {n} lines of the {} section (the count from \
              the header), found `{}`",
@@ -297,7 +303,10 @@ impl State {
         if self.atoms.is_some() {
             return Err(sec.err(&file, "a second Atoms section"));
         }
-        let hint = sec.hint.as_deref().and_then(|h| h.split_whitespace().next());
+        let hint = sec
+            .hint
+            .as_deref()
+            .and_then(|h| h.split_whitespace().next());
         let mut style = match hint {
             Some("atomic") => Some(Style::Atomic),
             Some("charge") => Some(Style::Charge),
@@ -417,7 +426,10 @@ impl State {
         sec: &SectionStart,
     ) -> Result<()> {
         let Some(atoms) = &self.atoms else {
-            return Err(sec.err(r.name(), "the Velocities section must follow the Atoms section"));
+            return Err(sec.err(
+                r.name(),
+                "the Velocities section must follow the Atoms section",
+            ));
         };
         let n = self.header.natoms;
         let mut v = vec![Vector3::zeros(); n];
@@ -486,17 +498,29 @@ impl State {
                 )
             })?;
         }
-        let explicit_mass = self.types.iter().enumerate().any(|(k, info)| {
-            used[k] && info.mass.is_some_and(|m| m != elements[k].mass())
-        });
-        let species: Vec<Element> = atoms.types.iter().map(|&t| elements[t as usize - 1]).collect();
+        let explicit_mass = self
+            .types
+            .iter()
+            .enumerate()
+            .any(|(k, info)| used[k] && info.mass.is_some_and(|m| m != elements[k].mass()));
+        let species: Vec<Element> = atoms
+            .types
+            .iter()
+            .map(|&t| elements[t as usize - 1])
+            .collect();
         let cell = Cell::new(self.h, [true; 3]).map_err(|e| file_err(format!("box: {e}")))?;
         let mut s = Structure::new(cell, species, atoms.positions)?;
         if explicit_mass {
             let per_type: Vec<f64> = (0..self.types.len())
                 .map(|k| self.types[k].mass.unwrap_or(elements[k].mass()))
                 .collect();
-            s.set_masses(Some(atoms.types.iter().map(|&t| per_type[t as usize - 1]).collect()))?;
+            s.set_masses(Some(
+                atoms
+                    .types
+                    .iter()
+                    .map(|&t| per_type[t as usize - 1])
+                    .collect(),
+            ))?;
         }
         s.set_velocities(self.velocities)?;
         if let Some(q) = atoms.charges {
@@ -509,7 +533,11 @@ impl State {
 /// The element of type k + 1: mass comment, type label, read option, or mass.
 fn type_element(k: usize, info: &TypeInfo, opts: &ReadOptions) -> Option<Element> {
     info.comment
-        .or_else(|| info.label.as_deref().and_then(|l| Element::from_symbol(l).ok()))
+        .or_else(|| {
+            info.label
+                .as_deref()
+                .and_then(|l| Element::from_symbol(l).ok())
+        })
         .or_else(|| opts.types.as_ref().and_then(|t| t.get(k).copied()))
         .or_else(|| info.mass.and_then(|m| Element::from_mass(m, 0.01)))
 }
@@ -552,7 +580,10 @@ fn mass_line(
     let t = type_index(line, toks[0], types)? as usize - 1;
     let m = line.real(toks[1], "mass")?;
     if m <= 0.0 {
-        return Err(line.err(format_args!("expected a positive mass, found `{}`", toks[1])));
+        return Err(line.err(format_args!(
+            "expected a positive mass, found `{}`",
+            toks[1]
+        )));
     }
     types[t].mass = Some(m);
     types[t].comment = comment

@@ -17,12 +17,7 @@ use crate::structure::Structure;
 /// [`StructureError::Io`] when writing fails.
 ///
 /// [`Cell::to_lammps`]: crate::Cell::to_lammps
-pub fn write<W: Write>(
-    mut w: W,
-    name: &str,
-    frame: &Structure,
-    opts: &WriteOptions,
-) -> Result<()> {
+pub fn write<W: Write>(mut w: W, name: &str, frame: &Structure, opts: &WriteOptions) -> Result<()> {
     let order = opts.type_order(std::slice::from_ref(frame))?;
     let (lbox, rot) = frame.cell().to_lammps()?;
     let type_of: Vec<usize> = frame

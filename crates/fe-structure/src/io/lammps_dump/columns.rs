@@ -63,7 +63,14 @@ const POSITION_SETS: [(PosKind, [&str; 3]); 4] = [
 ];
 
 /// Names that a per-atom property may not take.
-const RESERVED: [&str; 6] = ["species", "pos", "positions", "velocities", "masses", "fixed"];
+const RESERVED: [&str; 6] = [
+    "species",
+    "pos",
+    "positions",
+    "velocities",
+    "masses",
+    "fixed",
+];
 
 impl Layout {
     /// The layout of the column names after `ITEM: ATOMS` on `line`.
@@ -86,8 +93,8 @@ impl Layout {
                  xsu ysu zsu)",
             ));
         };
-        let image_cols = all(["ix", "iy", "iz"])
-            .filter(|_| matches!(pos, PosKind::Cartesian | PosKind::Scaled));
+        let image_cols =
+            all(["ix", "iy", "iz"]).filter(|_| matches!(pos, PosKind::Cartesian | PosKind::Scaled));
         let vel_cols = all(["vx", "vy", "vz"]);
         let force_cols = all(["fx", "fy", "fz"]);
         let mut layout = Layout {
@@ -112,8 +119,8 @@ impl Layout {
         }
         if let Some(c) = force_cols {
             layout.props.push(("forces".into(), 3));
-            for a in 0..3 {
-                layout.cols[c[a]] = Col::Prop { index: 0, comp: a };
+            for (a, &k) in c.iter().enumerate() {
+                layout.cols[k] = Col::Prop { index: 0, comp: a };
             }
         }
         let position_like = POSITION_SETS.iter().flat_map(|(_, s)| s.iter());

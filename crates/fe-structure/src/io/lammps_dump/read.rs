@@ -45,8 +45,18 @@ struct FrameHeader {
     timestep: Option<i64>,
     time: Option<f64>,
     natoms: Option<(usize, usize)>,
-    /// Cell rows, box origin, periodicity and the line of `ITEM: BOX BOUNDS`.
-    cell: Option<(Matrix3<f64>, Vector3<f64>, [bool; 3], usize)>,
+    cell: Option<DumpBox>,
+}
+
+/// The box of a frame.
+struct DumpBox {
+    /// Cell rows.
+    h: Matrix3<f64>,
+    /// Lower corner: scaled coordinates s give r = origin + s H.
+    origin: Vector3<f64>,
+    pbc: [bool; 3],
+    /// Line of `ITEM: BOX BOUNDS`.
+    line: usize,
 }
 
 /// Read one frame: `None` at the end of the file, `Some(None)` for a frame skipped because
@@ -90,11 +100,8 @@ fn read_frame<R: BufRead>(
             break (layout, no);
         }
         let item = item.to_string();
-        if item.starts_with("BOX BOUNDS") {
-            let flags: Vec<String> = item["BOX BOUNDS".len()..]
-                .split_whitespace()
-                .map(str::to_string)
-                .collect();
+        if let Some(rest) = item.strip_prefix("BOX BOUNDS") {
+            let flags: Vec<String> = rest.split_whitespace().map(str::to_string).collect();
             head.cell = Some(read_box(r, &flags, wanted, no)?);
             continue;
         }
@@ -121,7 +128,11 @@ fn read_frame<R: BufRead>(
     };
     let (layout, atoms_line) = layout;
     let Some((natoms, _)) = head.natoms else {
-        return Err(parse_err(r.name(), atoms_line, "ITEM: ATOMS before ITEM: NUMBER OF ATOMS"));
+        return Err(parse_err(
+            r.name(),
+            atoms_line,
+            "ITEM: ATOMS before ITEM: NUMBER OF ATOMS",
+        ));
     };
     let Some(layout) = layout else {
         for k in 0..natoms {
@@ -129,8 +140,12 @@ fn read_frame<R: BufRead>(
         }
         return Ok(Some(None));
     };
-    let Some(cell) = head.cell else {
-        return Err(parse_err(r.name(), atoms_line, "ITEM: ATOMS before ITEM: BOX BOUNDS"));
+    let Some(cell) = &head.cell else {
+        return Err(parse_err(
+            r.name(),
+            atoms_line,
+            "ITEM: ATOMS before ITEM: BOX BOUNDS",
+        ));
     };
     let frame = read_atoms(r, opts, &layout, &head, cell, natoms, atoms_line)?;
     Ok(Some(Some(frame)))
@@ -150,7 +165,7 @@ fn read_box<R: BufRead>(
     flags: &[String],
     wanted: bool,
     no: usize,
-) -> Result<(Matrix3<f64>, Vector3<f64>, [bool; 3], usize)> {
+) -> Result<DumpBox> {
     let general = flags.iter().any(|f| f == "abc");
     let tilted = flags.iter().any(|f| f == "xy");
     let bc: Vec<&String> = flags
@@ -168,7 +183,13 @@ fn read_box<R: BufRead>(
             ))
         }
     };
-    let per_line = if general { 4 } else if tilted { 3 } else { 2 };
+    let per_line = if general {
+        4
+    } else if tilted {
+        3
+    } else {
+        2
+    };
     let mut v = [[0.0; 4]; 3];
     for row in &mut v {
         let line = r.expect_line("a box bounds line")?;
@@ -177,14 +198,21 @@ fn read_box<R: BufRead>(
             row[..per_line].copy_from_slice(&x);
         }
     }
+    let mut b = DumpBox {
+        h: Matrix3::identity(),
+        origin: Vector3::zeros(),
+        pbc,
+        line: no,
+    };
     if !wanted {
-        return Ok((Matrix3::identity(), Vector3::zeros(), pbc, no));
+        return Ok(b);
     }
     if general {
-        let h = Matrix3::new(
+        b.h = Matrix3::new(
             v[0][0], v[0][1], v[0][2], v[1][0], v[1][1], v[1][2], v[2][0], v[2][1], v[2][2],
         );
-        return Ok((h, Vector3::new(v[0][3], v[1][3], v[2][3]), pbc, no));
+        b.origin = Vector3::new(v[0][3], v[1][3], v[2][3]);
+        return Ok(b);
     }
     let lo = Vector3::new(v[0][0], v[1][0], v[2][0]);
     let hi = Vector3::new(v[0][1], v[1][1], v[2][1]);
@@ -193,7 +221,9 @@ fn read_box<R: BufRead>(
     } else {
         LammpsBox::from_lo_hi(lo, hi, 0.0, 0.0, 0.0)
     };
-    Ok((lbox.matrix(), lbox.lo, pbc, no))
+    b.h = lbox.matrix();
+    b.origin = lbox.lo;
+    Ok(b)
 }
 
 /// Per-atom arrays of one frame, in file order.
@@ -207,8 +237,13 @@ struct Columns {
 }
 
 fn reserve<T>(v: &mut Vec<T>, n: usize, file: &str, line: usize) -> Result<()> {
-    v.try_reserve_exact(n)
-        .map_err(|_| parse_err(file, line, format_args!("cannot allocate memory for {n} atoms")))
+    v.try_reserve_exact(n).map_err(|_| {
+        parse_err(
+            file,
+            line,
+            format_args!("cannot allocate memory for {n} atoms"),
+        )
+    })
 }
 
 /// The atom lines of a wanted frame, and the frame they make.
@@ -217,12 +252,12 @@ fn read_atoms<R: BufRead>(
     opts: &ReadOptions,
     layout: &Layout,
     head: &FrameHeader,
-    (h, origin, pbc, box_line): (Matrix3<f64>, Vector3<f64>, [bool; 3], usize),
+    bx: &DumpBox,
     natoms: usize,
     atoms_line: usize,
 ) -> Result<Structure> {
     let file = r.name().to_string();
-    if !layout.has_element && !(layout.has_type && opts.types.is_some()) {
+    if !(layout.has_element || layout.has_type && opts.types.is_some()) {
         return Err(parse_err(
             &file,
             atoms_line,
@@ -256,7 +291,7 @@ fn read_atoms<R: BufRead>(
     let ncols = layout.cols.len();
     for k in 0..natoms {
         let line = r.expect_line(&format!("atom line {} of {natoms}", k + 1))?;
-        parse_atom(&line, layout, types, &h, &origin, &mut c, ncols)?;
+        parse_atom(&line, layout, types, bx, &mut c, ncols)?;
     }
     let first = atoms_line + 1;
     if layout.has_id {
@@ -286,7 +321,8 @@ fn read_atoms<R: BufRead>(
             }
         }
     }
-    let cell = Cell::new(h, pbc).map_err(|e| parse_err(&file, box_line, format_args!("box: {e}")))?;
+    let cell =
+        Cell::new(bx.h, bx.pbc).map_err(|e| parse_err(&file, bx.line, format_args!("box: {e}")))?;
     let explicit_mass = c.masses.iter().zip(&c.species).any(|(m, e)| *m != e.mass());
     let mut s = Structure::new(cell, c.species, c.positions)?;
     if layout.has_vel {
@@ -316,8 +352,7 @@ fn parse_atom(
     line: &Line<'_>,
     layout: &Layout,
     types: &[Element],
-    h: &Matrix3<f64>,
-    origin: &Vector3<f64>,
+    bx: &DumpBox,
     c: &mut Columns,
     ncols: usize,
 ) -> Result<()> {
@@ -370,12 +405,14 @@ fn parse_atom(
         )));
     }
     if matches!(layout.pos, PosKind::Scaled | PosKind::ScaledUnwrapped) {
-        p = origin + h.tr_mul(&p);
+        p = bx.origin + bx.h.tr_mul(&p);
     }
     if layout.images {
-        p = unwrap_image(p, image, h);
+        p = unwrap_image(p, image, &bx.h);
     }
-    let e = element.or(type_element).ok_or_else(|| line.err("no element for this atom"))?;
+    let e = element
+        .or(type_element)
+        .ok_or_else(|| line.err("no element for this atom"))?;
     c.species.push(e);
     c.positions.push(p);
     if layout.has_vel {

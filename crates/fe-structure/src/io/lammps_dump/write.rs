@@ -92,8 +92,17 @@ fn write_frame<W: Write>(
         Some(InfoValue::Int(t)) => *t,
         _ => index as i64,
     };
-    writeln!(w, "ITEM: TIMESTEP\n{timestep}\nITEM: NUMBER OF ATOMS\n{}", frame.len()).map_err(&io)?;
-    let flags = frame.cell().pbc().map(|p| if p { "pp" } else { "ff" }).join(" ");
+    writeln!(
+        w,
+        "ITEM: TIMESTEP\n{timestep}\nITEM: NUMBER OF ATOMS\n{}",
+        frame.len()
+    )
+    .map_err(&io)?;
+    let flags = frame
+        .cell()
+        .pbc()
+        .map(|p| if p { "pp" } else { "ff" })
+        .join(" ");
     let (lo, hi) = lbox.dump_bounds();
     if lbox.is_triclinic() {
         writeln!(w, "ITEM: BOX BOUNDS xy xz yz {flags}").map_err(&io)?;
