@@ -310,3 +310,52 @@ fn lammps_data_reads_lammps_write_data_output() {
     assert_eq!(s.velocities().unwrap()[0], Vector3::new(1.5, -2.0, 0.25));
     assert!(s.masses().is_none());
 }
+
+/// The LAMMPS fixtures (`.data`, `.lmp`, `.dump`) under tests/fixtures: good ones read, bad
+/// ones fail with the message of their `.expected` file (line number included).
+#[test]
+fn lammps_fixtures_good_read_and_bad_fail_with_their_expected_message() {
+    let opts = ReadOptions {
+        types: Some(vec![Element::FE, Element::W]),
+        ..Default::default()
+    };
+    let is_lammps = |p: &PathBuf| {
+        matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("data" | "lmp" | "dump")
+        )
+    };
+    let list = |dir: &str| {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(fixture(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(is_lammps)
+            .collect();
+        v.sort();
+        v
+    };
+    let good = list("good");
+    assert!(good.len() >= 7);
+    for path in &good {
+        let frames = io::read_path(path, &opts).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!frames.is_empty());
+    }
+    let bad = list("bad");
+    assert!(bad.len() >= 18);
+    for path in &bad {
+        let expected = std::fs::read_to_string(format!("{}.expected", path.display())).unwrap();
+        let e = io::read_path(path, &opts).unwrap_err().to_string();
+        assert!(e.contains(expected.trim()), "{e}\n--- expected: {expected}");
+        assert!(e.starts_with(&path.display().to_string()), "{e}");
+    }
+}
+
+#[test]
+fn lammps_data_ase_style_fixture_names_elements_by_mass_comments() {
+    let s = io::read_path(&fixture("good/ase_style_fe_w.lmp"), &ReadOptions::default())
+        .unwrap()
+        .remove(0);
+    assert_eq!(s.species(), [Element::FE, Element::FE, Element::W]);
+    assert_eq!(s.positions()[1], Vector3::new(2.85, 0.0, 2.85));
+    assert_eq!(s.cell().matrix(), &Matrix3::from_diagonal_element(5.7));
+}

@@ -350,3 +350,21 @@ fn lammps_dump_reads_two_million_atoms_within_three_times_their_memory() {
         "peak growth {growth} bytes"
     );
 }
+
+#[test]
+fn lammps_dump_hand_fixture_with_bounding_box_and_unsorted_ids_reads_as_designed() {
+    let frames = io::read_path(&fixture("good/hand_unsorted_scaled.dump"), &fe_w()).unwrap();
+    assert_eq!(frames.len(), 2);
+    let s = &frames[0];
+    // Bounds -0.5..3.0 with xy = 0.5: xlo = -0.5, xhi = 2.5.
+    let h = Matrix3::new(3.0, 0.0, 0.0, 0.5, 3.0, 0.0, 0.0, 0.0, 3.0);
+    assert_eq!(s.cell().matrix(), &h);
+    assert_eq!(s.cell().pbc(), [true, true, false]);
+    assert_eq!(s.species(), [Element::FE, Element::W]);
+    assert_eq!(s.positions()[0], Vector3::new(-0.5, 0.0, 0.0));
+    assert_eq!(s.positions()[1], Vector3::new(1.25, 1.5, 1.5));
+    assert_eq!(s.property("c_cna"), Some(&Property::scalar(vec![3.0, 1.0])));
+    assert_eq!(s.property("q"), Some(&Property::scalar(vec![0.25, -0.25])));
+    assert!((frames[1].positions()[0] - Vector3::new(-0.2, 0.0, 0.0)).norm() < 1e-15);
+    assert_eq!(frames[1].info()["timestep"], InfoValue::Int(20));
+}
