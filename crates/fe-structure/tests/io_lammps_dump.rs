@@ -368,3 +368,26 @@ fn lammps_dump_hand_fixture_with_bounding_box_and_unsorted_ids_reads_as_designed
     assert!((frames[1].positions()[0] - Vector3::new(-0.2, 0.0, 0.0)).norm() < 1e-15);
     assert_eq!(frames[1].info()["timestep"], InfoValue::Int(20));
 }
+
+/// LAMMPS' general triclinic form: `avec bvec cvec` in data files and `BOX BOUNDS abc origin`
+/// in dumps (fixtures from make_lammps_fixtures.py) give the same cell, atoms and velocities.
+#[test]
+fn lammps_general_triclinic_data_and_dump_agree() {
+    let data = io::read_path(&fixture("good/lammps_general_triclinic.data"), &fe_w())
+        .unwrap()
+        .remove(0);
+    let dump = io::read_path(&fixture("good/lammps_general_triclinic.dump"), &fe_w())
+        .unwrap()
+        .remove(0);
+    let h = Matrix3::new(3.0, 0.2, 0.1, 0.5, 3.1, -0.3, 0.2, 0.4, 3.2);
+    for s in [&data, &dump] {
+        assert!((s.cell().matrix() - h).abs().max() < 1e-14);
+        assert_eq!(s.species(), [Element::FE, Element::W]);
+        // The script set v = (1, 2, 3) in LAMMPS' rotated frame: only the norm is frame-free.
+        let v = s.velocities().unwrap()[0];
+        assert!((v.norm() - 14f64.sqrt()).abs() < 1e-12);
+    }
+    for (a, b) in data.positions().iter().zip(dump.positions()) {
+        assert!((a - b).norm() < 1e-12, "{a} vs {b}");
+    }
+}
