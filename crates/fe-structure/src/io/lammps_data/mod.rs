@@ -52,6 +52,7 @@
 
 mod header;
 mod read;
+mod sections;
 mod write;
 
 pub use read::read;
