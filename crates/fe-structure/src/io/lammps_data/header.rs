@@ -48,6 +48,9 @@ impl Default for Header {
     }
 }
 
+/// Most atom types accepted (LAMMPS itself allows more, but no file we read needs them).
+const MAX_TYPES: usize = 1 << 20;
+
 /// Counts that belong to molecular or extended atom styles.
 const OTHER_STYLE_COUNTS: [&str; 8] = [
     "bonds",
@@ -83,7 +86,15 @@ impl Header {
         };
         match toks[nums..] {
             ["atoms"] => self.natoms = count("the number of atoms")?,
-            ["atom", "types"] => self.ntypes = count("the number of atom types")?,
+            ["atom", "types"] => {
+                self.ntypes = count("the number of atom types")?;
+                if self.ntypes > MAX_TYPES {
+                    return Err(line.err(format_args!(
+                        "expected at most {MAX_TYPES} atom types, found {}",
+                        self.ntypes
+                    )));
+                }
+            }
             [kind, "types"] if matches!(kind, "bond" | "angle" | "dihedral" | "improper") => {
                 let n = count("a number of types")?;
                 let t = &mut self.topology;

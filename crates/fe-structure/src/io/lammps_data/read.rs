@@ -15,7 +15,7 @@ use crate::io::ReadOptions;
 use crate::structure::{Property, Structure};
 
 /// Largest number of atoms reserved up front from a header count (larger files grow).
-const MAX_RESERVE: usize = 1 << 24;
+const MAX_RESERVE: usize = 1 << 20;
 /// What the file says about one atom type.
 #[derive(Default, Clone)]
 struct TypeInfo {

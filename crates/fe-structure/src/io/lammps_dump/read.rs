@@ -286,7 +286,7 @@ fn read_atoms<R: BufRead>(
         reserve(&mut c.masses, natoms, &file, atoms_line)?;
     }
     for (p, (_, comps)) in c.props.iter_mut().zip(&layout.props) {
-        reserve(p, natoms * comps, &file, atoms_line)?;
+        reserve(p, natoms.saturating_mul(*comps), &file, atoms_line)?;
     }
     let ncols = layout.cols.len();
     for k in 0..natoms {
