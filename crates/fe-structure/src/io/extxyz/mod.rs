@@ -54,6 +54,9 @@
 //! number, boolean or JSON list comes back typed (ASE does the same). One-element and empty
 //! arrays are written as `_JSON [...]` so they stay arrays (an empty array reads back as
 //! `Reals`). Info keys `Lattice`, `Properties` and `pbc` are not written (the frame sets them).
+//! ASE reads these files back (checked with ASE 3.29: positions, cell, info, arrays,
+//! constraints and calculator results) with one limit of its own: it parses `I` columns as
+//! 32-bit integers, so integer properties beyond ±2^31 are for this crate only.
 //!
 //! # Streaming
 //! Frames are read one at a time; atoms go straight into their final arrays (capacity from the

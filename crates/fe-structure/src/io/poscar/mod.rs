@@ -40,7 +40,7 @@
 //! an element may appear in several runs, as ASE's `sort=False` writes), `Selective dynamics`
 //! when the structure has a fixed mask or a [`SELECTIVE_DYNAMICS`] property (fixed atoms get
 //! `F F F`), the positions, and the velocities in Å/fs after a blank line, as CONTCAR has them.
-//! Numbers are the shortest text that reads back as the same `f64`. [`write`] uses direct
+//! Numbers are the shortest text that reads back as the same `f64`. [`write()`] uses direct
 //! (fractional) coordinates, VASP's own choice for CONTCAR; converting to fractions and back
 //! moves positions by a few units in the last place, so use [`write_with`] and
 //! [`Coordinates::Cartesian`] when positions must come back bit for bit. Info other than
