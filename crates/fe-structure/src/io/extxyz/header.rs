@@ -54,6 +54,9 @@ pub(super) struct Header {
     pub line: usize,
 }
 
+/// Largest accepted column count of one property.
+const MAX_WIDTH: usize = 1 << 20;
+
 /// ASE's `Properties` when the comment line has none.
 const DEFAULT_PROPERTIES: &str = "species:S:1:pos:R:3";
 
@@ -208,10 +211,10 @@ fn parse_properties(l: &Line<'_>, s: &str) -> Result<Vec<Column>> {
             }
         };
         let width: usize = match n.parse() {
-            Ok(w) if w >= 1 => w,
+            Ok(w) if (1..=MAX_WIDTH).contains(&w) => w,
             _ => {
                 return Err(l.err(format_args!(
-                    "expected a column count >= 1 for `{name}`, found `{n}`"
+                    "expected a column count from 1 to {MAX_WIDTH} for `{name}`, found `{n}`"
                 )))
             }
         };

@@ -102,9 +102,15 @@ fn read_frame<R: BufRead>(lines: &mut LineReader<R>, natoms: usize) -> Result<St
             match (c.target, c.kind) {
                 (Target::Species | Target::Z, _) => Data::Elements(Vec::with_capacity(n)),
                 (Target::Pos | Target::Momenta, _) => Data::Vectors(Vec::with_capacity(n)),
-                (_, Kind::Real) => Data::Real(Vec::with_capacity(n * c.width)),
-                (_, Kind::Int) => Data::Int(Vec::with_capacity(n * c.width)),
-                (_, Kind::Bool) => Data::Bool(Vec::with_capacity(n * c.width)),
+                (_, Kind::Real) => Data::Real(Vec::with_capacity(
+                    n.saturating_mul(c.width).min(MAX_RESERVE),
+                )),
+                (_, Kind::Int) => Data::Int(Vec::with_capacity(
+                    n.saturating_mul(c.width).min(MAX_RESERVE),
+                )),
+                (_, Kind::Bool) => Data::Bool(Vec::with_capacity(
+                    n.saturating_mul(c.width).min(MAX_RESERVE),
+                )),
                 (_, Kind::Str) => Data::Str(Vec::with_capacity(n)),
             }
         })

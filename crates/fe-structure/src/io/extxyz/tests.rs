@@ -164,3 +164,17 @@ fn extxyz_write_then_read_is_exact_for_awkward_numbers() {
     let back = read_str(&text, Frames::All).unwrap();
     assert_eq!(back, vec![s]);
 }
+
+#[test]
+fn extxyz_huge_counts_and_widths_are_errors_not_allocations() {
+    let e = err("1\nProperties=species:S:1:pos:R:3:x:R:99999999999999999999\nFe 0 0 0 1\n");
+    assert!(
+        e.contains(":2: expected a column count from 1 to 1048576 for `x`"),
+        "{e}"
+    );
+    let e = err("99999999999999\n\nFe 0 0 0\n");
+    assert!(
+        e.contains(":4: unexpected end of file, expected atom line 2 of 99999999999999"),
+        "{e}"
+    );
+}

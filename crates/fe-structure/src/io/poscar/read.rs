@@ -11,6 +11,9 @@ use crate::error::{Result, StructureError};
 use crate::io::text::{Line, LineReader};
 use crate::structure::{InfoValue, Property, Structure};
 
+/// Largest per-atom capacity reserved from the counts before the atoms are read.
+const MAX_RESERVE: usize = 1 << 22;
+
 /// The scale line.
 enum Scale {
     Factor(f64),
@@ -69,7 +72,8 @@ fn parse_counts(l: &Line<'_>) -> Result<Vec<usize>> {
         .take_while(|t| !t.contains('!'))
         .map(|t| l.parse::<usize>(t, "an atom count (an integer >= 0)"))
         .collect::<Result<Vec<_>>>()?;
-    if counts.is_empty() || counts.iter().sum::<usize>() == 0 {
+    let total = counts.iter().try_fold(0_usize, |t, &c| t.checked_add(c));
+    if counts.is_empty() || !matches!(total, Some(t) if t > 0) {
         return Err(l.err(format_args!(
             "expected atom counts adding up to at least 1, found `{}`",
             l.text.trim()
@@ -171,12 +175,15 @@ pub(super) fn read_poscar<R: BufRead>(
         message: format!("invalid lattice: {e}"),
     })?;
     let (elements, counts) = species_block(&mut lines, types)?;
-    let species: Vec<Element> = elements
+    // counts come from the file: fill the species while the positions are read, so a huge
+    // count ends in a truncated-file error, not in a huge allocation
+    let n: usize = counts.iter().sum();
+    let mut runs = elements
         .iter()
         .zip(&counts)
-        .flat_map(|(&e, &n)| std::iter::repeat_n(e, n))
-        .collect();
-    let n = species.len();
+        .flat_map(|(&e, &c)| std::iter::repeat_n(e, c));
+    let reserve = n.min(MAX_RESERVE);
+    let mut species = Vec::with_capacity(reserve);
 
     let l = lines.expect_line("`Selective dynamics`, `Direct` or `Cartesian`")?;
     let selective = l.text.trim_start().starts_with(['s', 'S']);
@@ -196,8 +203,8 @@ pub(super) fn read_poscar<R: BufRead>(
         }
     };
 
-    let mut positions = Vec::with_capacity(n);
-    let mut flags = Vec::with_capacity(if selective { 3 * n } else { 0 });
+    let mut positions = Vec::with_capacity(reserve);
+    let mut flags = Vec::with_capacity(if selective { 3 * reserve } else { 0 });
     for k in 0..n {
         let Some(l) = lines.next_line()? else {
             return Err(lines.error_at_next(format_args!(
@@ -218,6 +225,7 @@ pub(super) fn read_poscar<R: BufRead>(
         for a in 0..3 {
             r[a] = l.real(toks[a], "coordinate")?;
         }
+        species.push(runs.next().expect("the runs hold exactly n atoms"));
         positions.push(if cartesian {
             r.component_mul(&factors)
         } else {
@@ -293,7 +301,7 @@ fn read_velocities<R: BufRead>(
             ))
         }
     }
-    let mut v = Vec::with_capacity(n);
+    let mut v = Vec::with_capacity(n.min(MAX_RESERVE));
     for k in 0..n {
         let Some(l) = lines.next_line()? else {
             if k == 0 {

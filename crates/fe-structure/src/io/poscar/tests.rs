@@ -180,3 +180,19 @@ fn poscar_writer_keeps_runs_flags_comment_and_velocities() {
     let empty = Structure::empty(s.cell().clone());
     assert!(write(Vec::new(), "P", &empty, &WriteOptions::default()).is_err());
 }
+
+#[test]
+fn poscar_huge_or_overflowing_counts_are_errors_not_allocations() {
+    let huge = "c\n1\n1 0 0\n0 1 0\n0 0 1\nFe\n99999999999999\nD\n0 0 0\n";
+    let e = read_str(huge, None).unwrap_err().to_string();
+    assert!(
+        e.contains("POSCAR:10: unexpected end of file, expected position 2 of 99999999999999"),
+        "{e}"
+    );
+    let overflow = "c\n1\n1 0 0\n0 1 0\n0 0 1\nFe W\n18446744073709551615 1\n";
+    let e = read_str(overflow, None).unwrap_err().to_string();
+    assert!(
+        e.contains("POSCAR:7: expected atom counts adding up to at least 1"),
+        "{e}"
+    );
+}
