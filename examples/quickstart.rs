@@ -27,10 +27,18 @@ fn main() -> Result<(), Box<dyn Error>> {
     rattle(&mut crystal, 0.05, 1)?;
 
     let path = std::env::temp_dir().join(format!("fe-quickstart-{}.extxyz", std::process::id()));
-    write_path(&path, std::slice::from_ref(&crystal), &WriteOptions::default())?;
+    write_path(
+        &path,
+        std::slice::from_ref(&crystal),
+        &WriteOptions::default(),
+    )?;
     let back = read_one(&path, &ReadOptions::default())?;
     std::fs::remove_file(&path)?;
-    assert_eq!(back.positions(), crystal.positions(), "extxyz round trip is exact");
+    assert_eq!(
+        back.positions(),
+        crystal.positions(),
+        "extxyz round trip is exact"
+    );
 
     let mut shells = Vec::new();
     for cutoff in [2.6, 3.5] {
@@ -45,7 +53,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let l = back.cell().lengths();
     println!("{{");
     println!("  \"natoms\": {},", back.len());
-    println!("  \"cell_lengths_A\": [{:.4}, {:.4}, {:.4}],", l[0], l[1], l[2]);
+    println!(
+        "  \"cell_lengths_A\": [{:.4}, {:.4}, {:.4}],",
+        l[0], l[1], l[2]
+    );
     println!("  \"volume_A3\": {:.4},", back.cell().volume());
     println!("  \"density_g_per_cm3\": {:.4},", back.density_g_per_cm3());
     println!("  \"neighbors\": {{{}}}", shells.join(", "));

@@ -65,11 +65,14 @@ impl InputArgs {
                 return usize::try_from(k)
                     .ok()
                     .and_then(|k| all.into_iter().nth(k))
-                    .ok_or_else(|| CliError::Usage(format!("{}: frame {i} does not exist", path.display())));
+                    .ok_or_else(|| {
+                        CliError::Usage(format!("{}: frame {i} does not exist", path.display()))
+                    });
             }
         };
         let mut v = self.read_frames(path, frames, quiet)?;
-        v.pop().ok_or_else(|| CliError::Usage(format!("{}: no structure", path.display())))
+        v.pop()
+            .ok_or_else(|| CliError::Usage(format!("{}: no structure", path.display())))
     }
 
     /// Read the frames `sel` of a file.
