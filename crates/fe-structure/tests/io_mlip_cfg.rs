@@ -474,6 +474,11 @@ fn mlip_cfg_w_dataset_is_rewritten_byte_for_byte() {
     let out = write_bytes(&frames, &[Element::W], Layout::Lossless);
     assert_eq!(out.len(), text.len());
     assert!(out == text, "lossless rewrite differs from W-dft.cfg");
+    // MTP.md 5.2: MLIP's default layout gives 99-character atom lines for atoms with forces.
+    let default = write_bytes(&frames[..1], &[Element::W], Layout::Default);
+    let default = String::from_utf8(default).unwrap();
+    let atom_lines: Vec<&str> = default.lines().skip(8).take(frames[0].len()).collect();
+    assert!(atom_lines.iter().all(|l| l.len() == 99), "{}", atom_lines[0]);
 }
 
 #[test]
