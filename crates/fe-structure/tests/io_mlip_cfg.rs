@@ -478,7 +478,11 @@ fn mlip_cfg_w_dataset_is_rewritten_byte_for_byte() {
     let default = write_bytes(&frames[..1], &[Element::W], Layout::Default);
     let default = String::from_utf8(default).unwrap();
     let atom_lines: Vec<&str> = default.lines().skip(8).take(frames[0].len()).collect();
-    assert!(atom_lines.iter().all(|l| l.len() == 99), "{}", atom_lines[0]);
+    assert!(
+        atom_lines.iter().all(|l| l.len() == 99),
+        "{}",
+        atom_lines[0]
+    );
 }
 
 #[test]
