@@ -47,6 +47,13 @@ impl<R: BufRead> LineReader<R> {
         self.line_no
     }
 
+    /// The last line read with only its final `\n` removed: a `\r` before it, or any other
+    /// trailing character, is kept (for formats with values "verbatim to the end of the line").
+    /// Empty before the first line.
+    pub fn raw_text(&self) -> &str {
+        self.buf.strip_suffix('\n').unwrap_or(&self.buf)
+    }
+
     /// The next line, or `None` at the end of the file.
     pub fn next_line(&mut self) -> Result<Option<Line<'_>>> {
         self.buf.clear();
@@ -178,6 +185,7 @@ mod tests {
         let text = "a\r\n\n  \nb 1.0 x\n";
         let mut r = LineReader::new(text.as_bytes(), "t.txt");
         assert_eq!(r.next_line().unwrap().unwrap().text, "a");
+        assert_eq!(r.raw_text(), "a\r");
         let l = r.next_nonblank().unwrap().unwrap();
         assert_eq!((l.text, l.no), ("b 1.0 x", 4));
         let err = l.real("x", "a coordinate").unwrap_err().to_string();
