@@ -50,17 +50,20 @@ impl<R: BufRead> LineReader<R> {
     /// The next line, or `None` at the end of the file.
     pub fn next_line(&mut self) -> Result<Option<Line<'_>>> {
         self.buf.clear();
-        let n = self.inner.read_line(&mut self.buf).map_err(|e| match e.kind() {
-            std::io::ErrorKind::InvalidData => StructureError::Parse {
-                file: self.name.clone(),
-                line: self.line_no + 1,
-                message: "the line is not valid UTF-8 text".into(),
-            },
-            _ => StructureError::Io {
-                file: self.name.clone(),
-                source: e,
-            },
-        })?;
+        let n = self
+            .inner
+            .read_line(&mut self.buf)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::InvalidData => StructureError::Parse {
+                    file: self.name.clone(),
+                    line: self.line_no + 1,
+                    message: "the line is not valid UTF-8 text".into(),
+                },
+                _ => StructureError::Io {
+                    file: self.name.clone(),
+                    source: e,
+                },
+            })?;
         if n == 0 {
             return Ok(None);
         }
@@ -76,12 +79,11 @@ impl<R: BufRead> LineReader<R> {
     /// The next line; the end of the file is an error saying `what` was expected.
     pub fn expect_line(&mut self, what: &str) -> Result<Line<'_>> {
         let (name, next) = (self.name.clone(), self.line_no + 1);
-        self.next_line()?
-            .ok_or_else(|| StructureError::Parse {
-                file: name,
-                line: next,
-                message: format!("unexpected end of file, expected {what}"),
-            })
+        self.next_line()?.ok_or_else(|| StructureError::Parse {
+            file: name,
+            line: next,
+            message: format!("unexpected end of file, expected {what}"),
+        })
     }
 
     /// The next line that is not blank, or `None` at the end of the file.
