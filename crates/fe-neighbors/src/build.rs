@@ -128,42 +128,49 @@ fn chunk_rows(
     let half = kind == ListKind::Half;
     let mut counts = Vec::with_capacity(atoms.len());
     let mut keys: Vec<u64> = Vec::new();
+    let mut scratch = Vec::new();
     for i in atoms {
         let slot = grid.atom_slot[i] as usize;
         let ni = grid.slot_image[slot];
         let centre = grid.slot_pos[slot];
         let row_start = keys.len();
         let mut failure: Option<NeighborError> = None;
-        grid.visit(grid.runs_of(grid.atom_bin[i]), &centre, hi2, |k, d2, q| {
-            let j = grid.slot_atom[k];
-            let ju = j as usize;
-            if half && ju < i {
-                return;
-            }
-            let nj = grid.slot_image[k];
-            let s = [0, 1, 2].map(|a| i64::from(q[a]) + i64::from(ni[a]) - i64::from(nj[a]));
-            if ju == i && s == [0, 0, 0] {
-                return;
-            }
-            if half && !keep_in_half(i, ju, s) {
-                return;
-            }
-            let Ok(s8) = s_to_i8(s) else {
-                if d2 < lo2 || exact_distance(cell, positions, i, ju, s) < cutoff {
-                    failure.get_or_insert(NeighborError::ShiftOverflow {
-                        i,
-                        j: ju,
-                        shift: s,
-                        cutoff,
-                    });
+        grid.visit(
+            grid.runs_of(grid.atom_bin[i]),
+            &centre,
+            hi2,
+            &mut scratch,
+            |k, d2, q| {
+                let j = grid.slot_atom[k];
+                let ju = j as usize;
+                if half && ju < i {
+                    return;
                 }
-                return;
-            };
-            if d2 >= lo2 && exact_distance(cell, positions, i, ju, s) >= cutoff {
-                return;
-            }
-            keys.push(key(j, s8));
-        });
+                let nj = grid.slot_image[k];
+                let s = [0, 1, 2].map(|a| i64::from(q[a]) + i64::from(ni[a]) - i64::from(nj[a]));
+                if ju == i && s == [0, 0, 0] {
+                    return;
+                }
+                if half && !keep_in_half(i, ju, s) {
+                    return;
+                }
+                let Ok(s8) = s_to_i8(s) else {
+                    if d2 < lo2 || exact_distance(cell, positions, i, ju, s) < cutoff {
+                        failure.get_or_insert(NeighborError::ShiftOverflow {
+                            i,
+                            j: ju,
+                            shift: s,
+                            cutoff,
+                        });
+                    }
+                    return;
+                };
+                if d2 >= lo2 && exact_distance(cell, positions, i, ju, s) >= cutoff {
+                    return;
+                }
+                keys.push(key(j, s8));
+            },
+        );
         if let Some(e) = failure {
             return Err(e);
         }

@@ -4,11 +4,13 @@
 //! Atoms are binned in fractional coordinates. Along a periodic axis each atom is first moved
 //! into the cell by an integer image `n` (its *wrapped* position is `r - n H`), and the unit
 //! interval is cut into `nb` bins; along an open axis the bins cover the fractional extent of
-//! the positions. Every bin is at least `cutoff * (1 + 1e-9)` wide along the perpendicular width
-//! of its axis, so two points closer than the cutoff lie in the same or in adjacent bins. When
-//! the cutoff exceeds a periodic width (one bin), the stencil reaches `ceil(cutoff / w)` bins and
-//! wraps several times, and each wrap is a distinct image `q`. A candidate in bin slot `k`
-//! found through image `q` of a centre with image `n_i` has the shift `S = q + n_i - n_j`.
+//! the positions. Bins are about half the cutoff wide along the perpendicular width of their
+//! axis (at least `cutoff * (1 + 2e-9) / 2`, as LAMMPS' default binning), so two points
+//! closer than the cutoff lie at most `reach = 2` bins apart: a 5 x 5 x 5 stencil, which visits
+//! about half the candidates of 27 cutoff-wide bins. When the cutoff exceeds a periodic width,
+//! the stencil reaches `ceil(cutoff / bin width)` bins and wraps several times, and each wrap
+//! is a distinct image `q`. A candidate in bin slot `k` found through image `q` of a centre
+//! with image `n_i` has the shift `S = q + n_i - n_j`.
 
 use fe_structure::Cell;
 use nalgebra::{Matrix3, Vector3};
@@ -16,8 +18,8 @@ use rayon::prelude::*;
 
 use crate::error::{NeighborError, Result};
 
-/// Bins are made at least this much (relatively) wider than the cutoff, so that rounding in
-/// the bin assignment can never hide a neighbour two bins away.
+/// The stencil covers this much (relatively) more than the cutoff, so that rounding in the
+/// bin assignment can never hide a neighbour one bin further out.
 const WIDTH_MARGIN: f64 = 1e-9;
 
 /// Largest fractional coordinate (in cells) accepted before image indices become unusable.
@@ -105,17 +107,20 @@ impl Grid {
         let fr: Vec<Vector3<f64>> = positions.par_iter().map(|r| frac * r).collect();
         let (lo, hi) = extent(&fr);
         let wide = cutoff * (1.0 + WIDTH_MARGIN);
+        // Target bin width: half the cutoff (a 5 x 5 x 5 stencil), with twice the margin so the
+        // reach below stays 2 despite rounding.
+        let target = 0.5 * cutoff * (1.0 + 2.0 * WIDTH_MARGIN);
         let mut nb = [1_usize; 3];
         let mut origin = [0.0; 3];
         let mut span = [1.0; 3];
         for a in 0..3 {
             if pbc[a] {
-                nb[a] = bins_along(widths[a], wide);
+                nb[a] = bins_along(widths[a], target);
             } else {
                 // Bins cover the extent of the positions, and are never narrower than `wide`.
                 origin[a] = lo[a];
                 span[a] = (hi[a] - lo[a]).max(wide / widths[a]);
-                nb[a] = bins_along(span[a] * widths[a], wide);
+                nb[a] = bins_along(span[a] * widths[a], target);
             }
         }
         limit_bins(&mut nb, n);
@@ -322,13 +327,15 @@ impl Grid {
     }
 
     /// Call `f(slot, d2, q)` for every slot within squared distance `r2` of the wrapped point
-    /// `centre`, over the stencil `runs` (squared distances from wrapped positions).
+    /// `centre`, over the stencil `runs` (squared distances from wrapped positions). `scratch`
+    /// is working memory reused between calls.
     #[inline]
     pub fn visit(
         &self,
         runs: [&[Run]; 3],
         centre: &[f64; 3],
         r2: f64,
+        scratch: &mut Vec<(u32, f64)>,
         mut f: impl FnMut(usize, f64, [i32; 3]),
     ) {
         let [nb1, nb2] = [self.nb[1], self.nb[2]];
@@ -347,14 +354,9 @@ impl Grid {
                             };
                             let lo = self.start[base + r2r.lo as usize];
                             let hi = self.start[base + r2r.hi as usize + 1];
-                            for (k, p) in self.slot_pos[lo..hi].iter().enumerate() {
-                                let dx = p[0] - c[0];
-                                let dy = p[1] - c[1];
-                                let dz = p[2] - c[2];
-                                let d2 = dx * dx + dy * dy + dz * dz;
-                                if d2 < r2 {
-                                    f(lo + k, d2, q);
-                                }
+                            let found = within(&self.slot_pos[lo..hi], &c, r2, scratch);
+                            for &(k, d2) in &scratch[..found] {
+                                f(lo + k as usize, d2, q);
                             }
                         }
                     }
@@ -362,6 +364,28 @@ impl Grid {
             }
         }
     }
+}
+
+/// Write (index, squared distance) of the points closer than sqrt(r2) to `c` at the front of
+/// `out` (grown as needed) and return how many there are. Branch-free compaction: every
+/// candidate is written, and the write position only advances for hits.
+#[inline]
+fn within(points: &[[f64; 3]], c: &[f64; 3], r2: f64, out: &mut Vec<(u32, f64)>) -> usize {
+    if out.len() < points.len() {
+        out.resize(points.len(), (0, 0.0));
+    }
+    let out = &mut out[..points.len()];
+    let mut found = 0;
+    for (k, p) in points.iter().enumerate() {
+        let dx = p[0] - c[0];
+        let dy = p[1] - c[1];
+        let dz = p[2] - c[2];
+        let d2 = dx * dx + dy * dy + dz * dz;
+        // found <= k < points.len() == out.len(); a bin holds fewer than 2^32 atoms.
+        out[found] = (k as u32, d2);
+        found += usize::from(d2 < r2);
+    }
+    found
 }
 
 /// Smallest and largest fractional coordinate along each axis (zeros when empty).

@@ -22,9 +22,9 @@
 //!
 //! # Algorithm
 //!
-//! A cell list in fractional coordinates: bins at least the cutoff wide along every
-//! perpendicular width, covering the unit cell along periodic axes and the extent of the
-//! positions along open ones. The build runs on rayon in fixed chunks of atoms; rows are sorted,
+//! A cell list in fractional coordinates: bins at least half the cutoff wide along every
+//! perpendicular width (a 5 x 5 x 5 stencil of bins), covering the unit cell along periodic
+//! axes and the extent of the positions along open ones. The build runs on rayon in fixed chunks of atoms; rows are sorted,
 //! so the result is bit-identical for any number of threads. Distances close to the cutoff
 //! (within a rounding tolerance) are re-checked from the unwrapped positions, so every entry
 //! satisfies the definition above exactly as [`NeighborList::displacement`] computes it.

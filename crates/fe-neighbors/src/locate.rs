@@ -94,7 +94,8 @@ impl<'a> PointLocator<'a> {
         let hi2 = (radius + g.tol).powi(2);
         let h = self.structure.cell().matrix();
         let positions = self.structure.positions();
-        g.visit(runs, &placed.wrapped, hi2, |k, _, q| {
+        let mut scratch = Vec::new();
+        g.visit(runs, &placed.wrapped, hi2, &mut scratch, |k, _, q| {
             let j = g.slot_atom[k] as usize;
             let nj = g.slot_image[k];
             let shift = [0, 1, 2].map(|a| q[a] + placed.image[a] - nj[a]);

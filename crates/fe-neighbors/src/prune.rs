@@ -51,6 +51,7 @@ pub fn remove_close_pairs(structure: &mut Structure, d: f64) -> Result<Vec<usize
         .into_par_iter()
         .map(|c| -> Result<Vec<(u32, u32)>> {
             let mut pairs = Vec::new();
+            let mut scratch = Vec::new();
             for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
                 let slot = grid.atom_slot[i] as usize;
                 let ni = grid.slot_image[slot];
@@ -59,6 +60,7 @@ pub fn remove_close_pairs(structure: &mut Structure, d: f64) -> Result<Vec<usize
                     grid.runs_of(grid.atom_bin[i]),
                     &grid.slot_pos[slot],
                     hi2,
+                    &mut scratch,
                     |k, d2, q| {
                         let j = grid.slot_atom[k] as usize;
                         if j > i || (j == i && q == [0, 0, 0]) {
