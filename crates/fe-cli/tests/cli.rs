@@ -1,5 +1,7 @@
 //! The built `fe` binary on fixtures: CLI.md keys, exit codes, nothing but results on stdout.
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
