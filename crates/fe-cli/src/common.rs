@@ -65,11 +65,14 @@ impl InputArgs {
                 return usize::try_from(k)
                     .ok()
                     .and_then(|k| all.into_iter().nth(k))
-                    .ok_or_else(|| CliError::Usage(format!("{}: frame {i} does not exist", path.display())));
+                    .ok_or_else(|| {
+                        CliError::Usage(format!("{}: frame {i} does not exist", path.display()))
+                    });
             }
         };
         let mut v = self.read_frames(path, frames, quiet)?;
-        v.pop().ok_or_else(|| CliError::Usage(format!("{}: no structure", path.display())))
+        v.pop()
+            .ok_or_else(|| CliError::Usage(format!("{}: no structure", path.display())))
     }
 
     /// Read the frames `sel` of a file.
@@ -107,9 +110,26 @@ pub fn spinner(message: &str, quiet: bool) -> ProgressBar {
     bar
 }
 
+/// How to lay out JSON output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Indented, for small summaries people read.
+    Pretty,
+    /// One line, for per-atom arrays of any length.
+    Compact,
+}
+
 /// Write a JSON value to `output` (a file) or to stdout, followed by a newline.
-pub fn write_json(value: &serde_json::Value, output: Option<&PathBuf>) -> Result<(), CliError> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| CliError::Output {
+pub fn write_json(
+    value: &serde_json::Value,
+    output: Option<&PathBuf>,
+    layout: Layout,
+) -> Result<(), CliError> {
+    let text = match layout {
+        Layout::Pretty => serde_json::to_string_pretty(value),
+        Layout::Compact => serde_json::to_string(value),
+    }
+    .map_err(|e| CliError::Output {
         file: "JSON".into(),
         source: e.into(),
     })?;

@@ -59,7 +59,11 @@ fn main() -> ExitCode {
                 eprintln!("caused by: {s}");
                 source = s.source();
             }
-            ExitCode::from(if matches!(e, CliError::Usage(_)) { 2 } else { 1 })
+            ExitCode::from(if matches!(e, CliError::Usage(_)) {
+                2
+            } else {
+                1
+            })
         }
     }
 }

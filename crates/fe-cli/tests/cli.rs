@@ -1,5 +1,7 @@
 //! The built `fe` binary on fixtures: CLI.md keys, exit codes, nothing but results on stdout.
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -72,7 +74,10 @@ fn fe_neighbors_counts_match_brute_force_and_pairs_are_half_the_sum() {
             v["pairs"].as_u64().unwrap(),
             expected.iter().sum::<u64>() / 2
         );
-        assert_eq!(v["cutoff"].as_f64().unwrap(), cutoff.parse::<f64>().unwrap());
+        assert_eq!(
+            v["cutoff"].as_f64().unwrap(),
+            cutoff.parse::<f64>().unwrap()
+        );
     }
 }
 
@@ -83,13 +88,20 @@ fn fe_convert_round_trips_through_every_format() {
     for name in ["a.data", "a.dump", "POSCAR", "a.cfg", "b.extxyz"] {
         let out = temp(name);
         let o = fe(&["convert", &src, out.to_str().unwrap(), "--quiet"]);
-        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         assert!(o.stdout.is_empty(), "convert prints nothing on stdout");
         let back = fe(&["info", out.to_str().unwrap(), "--types", "Fe"]);
         let v = json_stdout(&back);
         assert_eq!(v["natoms"], 16, "{name}");
         let vol = v["volume_A3"].as_f64().unwrap();
-        assert!((vol - original.cell().volume()).abs() < 1e-8, "{name}: {vol}");
+        assert!(
+            (vol - original.cell().volume()).abs() < 1e-8,
+            "{name}: {vol}"
+        );
     }
 }
 
@@ -109,12 +121,22 @@ fn fe_reports_bad_input_on_stderr_with_line_and_fails() {
     let o = fe(&["info", "file.unknown"]);
     assert_eq!(o.status.code(), Some(1));
 
-    let o = fe(&["neighbors", "--input", &fixture("fe_tric16.extxyz"), "--cutoff", "-1"]);
+    let o = fe(&[
+        "neighbors",
+        "--input",
+        &fixture("fe_tric16.extxyz"),
+        "--cutoff",
+        "-1",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(o.stdout.is_empty());
 
     let o = fe(&["neighbors", "--cutoff", "2.0"]);
-    assert_eq!(o.status.code(), Some(2), "a missing required argument is a usage error");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a missing required argument is a usage error"
+    );
 }
 
 #[test]
@@ -131,8 +153,7 @@ fn fe_neighbors_reproduces_reference_counts_exactly() {
     assert!(!files.is_empty());
     let mut checked = 0;
     for f in files {
-        let reference: Value =
-            serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let reference: Value = serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
         let structure = shared
             .join("reference")
             .join(reference["structure"].as_str().unwrap());
@@ -144,8 +165,18 @@ fn fe_neighbors_reproduces_reference_counts_exactly() {
                 "--cutoff",
                 key,
             ]));
-            assert_eq!(v["counts"], result["per_atom_counts"], "{} at {key}", f.display());
-            assert_eq!(v["pairs"], result["unique_pairs"], "{} at {key}", f.display());
+            assert_eq!(
+                v["counts"],
+                result["per_atom_counts"],
+                "{} at {key}",
+                f.display()
+            );
+            assert_eq!(
+                v["pairs"],
+                result["unique_pairs"],
+                "{} at {key}",
+                f.display()
+            );
             checked += 1;
         }
     }

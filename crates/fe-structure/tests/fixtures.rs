@@ -13,7 +13,9 @@ use fe_structure::io::{read, Format, Frames, ReadOptions};
 use fe_structure::Element;
 
 fn dir(kind: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(kind)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(kind)
 }
 
 fn options() -> ReadOptions {
@@ -114,7 +116,17 @@ fn mutate(text: &str, rng: &mut SplitMix) -> String {
             lines[i] = toks.join(" ");
         }
         4 | 5 => {
-            let bad = ["NaN", "inf", "-inf", "1e400", "-1e308", "", "x", "99999999999999999999", "-1"];
+            let bad = [
+                "NaN",
+                "inf",
+                "-inf",
+                "1e400",
+                "-1e308",
+                "",
+                "x",
+                "99999999999999999999",
+                "-1",
+            ];
             let pick = bad[rng.below(bad.len())];
             let mut toks: Vec<String> = lines[i].split_whitespace().map(str::to_string).collect();
             if toks.is_empty() {
@@ -156,12 +168,19 @@ fn mutated_good_fixtures_give_errors_not_panics() {
             );
             if let Ok(Ok(frames)) = result {
                 for s in frames {
-                    assert!(s.positions().iter().all(|r| r.iter().all(|x| x.is_finite())));
+                    assert!(s
+                        .positions()
+                        .iter()
+                        .all(|r| r.iter().all(|x| x.is_finite())));
                 }
             }
             cases += 1;
         }
     }
     // An empty fixtures folder would make this test vacuous.
-    assert!(cases >= 300, "no good fixtures found in {}", dir("good").display());
+    assert!(
+        cases >= 300,
+        "no good fixtures found in {}",
+        dir("good").display()
+    );
 }

@@ -98,7 +98,7 @@ pub fn brute_force_neighbors(s: &Structure, cutoff: f64) -> Vec<Vec<BruteNeighbo
                     }
                 }
             }
-            row.sort_by(|a, b| (a.j, a.shift).cmp(&(b.j, b.shift)));
+            row.sort_by_key(|a| (a.j, a.shift));
             row
         })
         .collect()

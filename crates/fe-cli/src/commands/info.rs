@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::{json, Map, Value};
 
-use crate::common::{matrix_json, write_json, InputArgs};
+use crate::common::{matrix_json, write_json, InputArgs, Layout};
 use crate::error::CliError;
 
 /// Arguments of `fe info`.
@@ -46,5 +46,5 @@ pub fn run(args: &InfoArgs, quiet: bool) -> Result<(), CliError> {
     if let (Some(e), Some(map)) = (s.energy(), out.as_object_mut()) {
         map.insert("energy".into(), json!(e));
     }
-    write_json(&out, args.output.as_ref())
+    write_json(&out, args.output.as_ref(), Layout::Pretty)
 }

@@ -6,7 +6,7 @@ use clap::Args;
 use fe_neighbors::{ListKind, NeighborList};
 use serde_json::json;
 
-use crate::common::{spinner, write_json, InputArgs};
+use crate::common::{spinner, write_json, InputArgs, Layout};
 use crate::error::CliError;
 
 /// Arguments of `fe neighbors`.
@@ -16,7 +16,7 @@ pub struct NeighborsArgs {
     #[arg(long)]
     pub input: PathBuf,
     /// Cutoff radius in Angstrom (pairs with distance strictly below it count).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub cutoff: f64,
     #[command(flatten)]
     pub read: InputArgs,
@@ -40,5 +40,5 @@ pub fn run(args: &NeighborsArgs, quiet: bool) -> Result<(), CliError> {
         "pairs": total / 2,
         "counts": counts,
     });
-    write_json(&out, args.output.as_ref())
+    write_json(&out, args.output.as_ref(), Layout::Compact)
 }

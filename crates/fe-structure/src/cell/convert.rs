@@ -73,11 +73,7 @@ impl LammpsBox {
         let xmax = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let hi = self.lo + self.lengths;
         (
-            Vector3::new(
-                self.lo.x + xmin,
-                self.lo.y + self.yz.min(0.0),
-                self.lo.z,
-            ),
+            Vector3::new(self.lo.x + xmin, self.lo.y + self.yz.min(0.0), self.lo.z),
             Vector3::new(hi.x + xmax, hi.y + self.yz.max(0.0), hi.z),
         )
     }

@@ -76,7 +76,10 @@ impl Cell {
     /// # Errors
     /// As [`Cell::new`].
     pub fn from_rows(a: Vector3<f64>, b: Vector3<f64>, c: Vector3<f64>) -> Result<Cell> {
-        Cell::new(Matrix3::from_rows(&[a.transpose(), b.transpose(), c.transpose()]), [true; 3])
+        Cell::new(
+            Matrix3::from_rows(&[a.transpose(), b.transpose(), c.transpose()]),
+            [true; 3],
+        )
     }
 
     /// A periodic orthorhombic box lx x ly x lz (Angstrom).
@@ -172,7 +175,11 @@ impl Cell {
     pub fn perpendicular_widths(&self) -> [f64; 3] {
         let [a, b, c] = [0, 1, 2].map(|i| self.vector(i));
         let v = self.volume();
-        [v / b.cross(&c).norm(), v / c.cross(&a).norm(), v / a.cross(&b).norm()]
+        [
+            v / b.cross(&c).norm(),
+            v / c.cross(&a).norm(),
+            v / a.cross(&b).norm(),
+        ]
     }
 
     /// Reciprocal vectors as rows, without the factor 2 pi: a*·a = 1, a*·b = 0, ...

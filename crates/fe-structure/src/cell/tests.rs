@@ -48,7 +48,10 @@ fn cell_rejects_singular_and_non_finite_matrices() {
     ));
     let mut h = Matrix3::identity();
     h[(1, 1)] = f64::NAN;
-    assert!(matches!(Cell::new(h, [true; 3]), Err(StructureError::NonFinite { .. })));
+    assert!(matches!(
+        Cell::new(h, [true; 3]),
+        Err(StructureError::NonFinite { .. })
+    ));
 }
 
 #[test]
@@ -59,9 +62,17 @@ fn cell_fractional_cartesian_round_trip_on_triclinic_cell() {
     let s = cell.to_fractional(&r);
     assert_relative_eq!(cell.to_cartesian(&s), r, epsilon = 1e-12);
     // a row of H is fractional (1, 0, 0)
-    assert_relative_eq!(cell.to_fractional(&cell.vector(0)), Vector3::x(), epsilon = 1e-12);
+    assert_relative_eq!(
+        cell.to_fractional(&cell.vector(0)),
+        Vector3::x(),
+        epsilon = 1e-12
+    );
     let recip = cell.reciprocal();
-    assert_relative_eq!(cell.matrix() * recip.transpose(), Matrix3::identity(), epsilon = 1e-12);
+    assert_relative_eq!(
+        cell.matrix() * recip.transpose(),
+        Matrix3::identity(),
+        epsilon = 1e-12
+    );
 }
 
 #[test]
@@ -97,7 +108,10 @@ fn cell_wrap_puts_periodic_fractions_in_unit_interval_and_leaves_open_axes() {
         let w = cell.wrap(&r);
         let s = cell.to_fractional(&w);
         let s0 = cell.to_fractional(&r);
-        assert!((0.0..1.0).contains(&s[0]) && (0.0..1.0).contains(&s[1]), "{s:?}");
+        assert!(
+            (0.0..1.0).contains(&s[0]) && (0.0..1.0).contains(&s[1]),
+            "{s:?}"
+        );
         assert_relative_eq!(s[2], s0[2], epsilon = 1e-12);
         // moved by whole lattice vectors only
         let ds = s - s0;
@@ -132,9 +146,15 @@ fn cell_minimum_image_matches_brute_force_on_strongly_sheared_cells() {
 
 #[test]
 fn cell_minimum_image_ignores_open_axes() {
-    let cell = Cell::orthorhombic(4.0, 4.0, 4.0).unwrap().with_pbc([true, false, true]);
+    let cell = Cell::orthorhombic(4.0, 4.0, 4.0)
+        .unwrap()
+        .with_pbc([true, false, true]);
     let d = Vector3::new(3.0, 3.0, -3.5);
-    assert_relative_eq!(cell.minimum_image(&d), Vector3::new(-1.0, 3.0, 0.5), epsilon = 1e-12);
+    assert_relative_eq!(
+        cell.minimum_image(&d),
+        Vector3::new(-1.0, 3.0, 0.5),
+        epsilon = 1e-12
+    );
 }
 
 #[test]
@@ -159,7 +179,9 @@ fn cell_lammps_form_round_trip_keeps_distances() {
 
 #[test]
 fn cell_lammps_form_of_restricted_cell_is_exact() {
-    let h = Matrix3::new(14.41775, 0.0, 0.0, 3.74005, 14.13225, 0.0, 2.041325, 0.77085, 12.8475);
+    let h = Matrix3::new(
+        14.41775, 0.0, 0.0, 3.74005, 14.13225, 0.0, 2.041325, 0.77085, 12.8475,
+    );
     let cell = Cell::new(h, [true; 3]).unwrap();
     let (lbox, rot) = cell.to_lammps().unwrap();
     assert_eq!(rot, Matrix3::identity());
@@ -188,7 +210,11 @@ fn cell_deformation_round_trip() {
     let f = Matrix3::new(1.01, 0.02, 0.0, -0.01, 0.99, 0.03, 0.0, 0.0, 1.05);
     let other = cell.deformed(&f).unwrap();
     assert_relative_eq!(cell.deformation_to(&other), f, epsilon = 1e-12);
-    assert_relative_eq!(other.volume(), cell.volume() * f.determinant(), max_relative = 1e-12);
+    assert_relative_eq!(
+        other.volume(),
+        cell.volume() * f.determinant(),
+        max_relative = 1e-12
+    );
 }
 
 #[test]

@@ -10,6 +10,7 @@
 //! [`ReadOptions::types`]: LAMMPS type 1 and MLIP type 0 are `types[0]`.
 
 pub mod extxyz;
+pub(crate) mod lammps_common;
 pub mod lammps_data;
 pub mod lammps_dump;
 pub mod mlip_cfg;

@@ -47,20 +47,30 @@ impl<R: BufRead> LineReader<R> {
         self.line_no
     }
 
+    /// The last line read with only its final `\n` removed: a `\r` before it, or any other
+    /// trailing character, is kept (for formats with values "verbatim to the end of the line").
+    /// Empty before the first line.
+    pub fn raw_text(&self) -> &str {
+        self.buf.strip_suffix('\n').unwrap_or(&self.buf)
+    }
+
     /// The next line, or `None` at the end of the file.
     pub fn next_line(&mut self) -> Result<Option<Line<'_>>> {
         self.buf.clear();
-        let n = self.inner.read_line(&mut self.buf).map_err(|e| match e.kind() {
-            std::io::ErrorKind::InvalidData => StructureError::Parse {
-                file: self.name.clone(),
-                line: self.line_no + 1,
-                message: "the line is not valid UTF-8 text".into(),
-            },
-            _ => StructureError::Io {
-                file: self.name.clone(),
-                source: e,
-            },
-        })?;
+        let n = self
+            .inner
+            .read_line(&mut self.buf)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::InvalidData => StructureError::Parse {
+                    file: self.name.clone(),
+                    line: self.line_no + 1,
+                    message: "the line is not valid UTF-8 text".into(),
+                },
+                _ => StructureError::Io {
+                    file: self.name.clone(),
+                    source: e,
+                },
+            })?;
         if n == 0 {
             return Ok(None);
         }
@@ -76,12 +86,11 @@ impl<R: BufRead> LineReader<R> {
     /// The next line; the end of the file is an error saying `what` was expected.
     pub fn expect_line(&mut self, what: &str) -> Result<Line<'_>> {
         let (name, next) = (self.name.clone(), self.line_no + 1);
-        self.next_line()?
-            .ok_or_else(|| StructureError::Parse {
-                file: name,
-                line: next,
-                message: format!("unexpected end of file, expected {what}"),
-            })
+        self.next_line()?.ok_or_else(|| StructureError::Parse {
+            file: name,
+            line: next,
+            message: format!("unexpected end of file, expected {what}"),
+        })
     }
 
     /// The next line that is not blank, or `None` at the end of the file.
@@ -176,6 +185,7 @@ mod tests {
         let text = "a\r\n\n  \nb 1.0 x\n";
         let mut r = LineReader::new(text.as_bytes(), "t.txt");
         assert_eq!(r.next_line().unwrap().unwrap().text, "a");
+        assert_eq!(r.raw_text(), "a\r");
         let l = r.next_nonblank().unwrap().unwrap();
         assert_eq!((l.text, l.no), ("b 1.0 x", 4));
         let err = l.real("x", "a coordinate").unwrap_err().to_string();

@@ -241,14 +241,23 @@ impl Structure {
     /// [`StructureError::Invalid`] for an empty name, a zero-component column or a name that
     /// a dedicated field owns (`species`, `pos`, `positions`, `velocities`, `masses`, `fixed`).
     pub fn set_property(&mut self, name: &str, p: Property) -> Result<()> {
-        const RESERVED: [&str; 6] = ["species", "pos", "positions", "velocities", "masses", "fixed"];
+        const RESERVED: [&str; 6] = [
+            "species",
+            "pos",
+            "positions",
+            "velocities",
+            "masses",
+            "fixed",
+        ];
         if name.is_empty() || name.contains(char::is_whitespace) || RESERVED.contains(&name) {
             return Err(StructureError::Invalid(format!(
                 "`{name}` cannot name a per-atom property (empty, white space, or reserved)"
             )));
         }
         if p.components() == 0 {
-            return Err(StructureError::Invalid(format!("property `{name}` has no components")));
+            return Err(StructureError::Invalid(format!(
+                "property `{name}` has no components"
+            )));
         }
         let got = match &p {
             Property::Real { values, .. } => values.len(),
@@ -345,7 +354,10 @@ impl Structure {
         let mut keep = vec![true; self.len()];
         for &i in indices {
             *keep.get_mut(i).ok_or_else(|| {
-                StructureError::Invalid(format!("atom index {i} out of range ({} atoms)", self.len()))
+                StructureError::Invalid(format!(
+                    "atom index {i} out of range ({} atoms)",
+                    self.len()
+                ))
             })? = false;
         }
         self.retain(&keep)
@@ -374,8 +386,14 @@ impl Structure {
             .velocities
             .as_ref()
             .map(|v| source.iter().map(|&i| v[i]).collect());
-        out.masses = self.masses.as_ref().map(|m| source.iter().map(|&i| m[i]).collect());
-        out.fixed = self.fixed.as_ref().map(|f| source.iter().map(|&i| f[i]).collect());
+        out.masses = self
+            .masses
+            .as_ref()
+            .map(|m| source.iter().map(|&i| m[i]).collect());
+        out.fixed = self
+            .fixed
+            .as_ref()
+            .map(|f| source.iter().map(|&i| f[i]).collect());
         out.properties = self
             .properties
             .iter()
