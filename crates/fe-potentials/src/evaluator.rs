@@ -81,7 +81,10 @@ impl Evaluator {
         }
         let (_, binding) = self.binding.as_ref().expect("bound just above");
         let atoms = BoundAtoms::new(structure, binding)?;
-        if self.list.is_none() || self.tracker.needs_rebuild(structure.positions(), structure.cell())
+        if self.list.is_none()
+            || self
+                .tracker
+                .needs_rebuild(structure.positions(), structure.cell())
         {
             self.list = Some(self.tracker.build(
                 structure,

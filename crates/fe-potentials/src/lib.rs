@@ -16,5 +16,5 @@ mod tokens;
 
 pub use error::{PotentialError, Result};
 pub use evaluator::Evaluator;
-pub use spec::from_spec;
 pub use potential::{check_list, Binding, BoundAtoms, Potential, Request, Results};
+pub use spec::from_spec;

@@ -80,8 +80,12 @@ pub trait Potential: Send + Sync + std::fmt::Debug {
     /// # Errors
     /// A list that is not full or shorter than the cutoff, atoms closer than the potential
     /// allows, non-finite results.
-    fn compute(&self, atoms: &BoundAtoms<'_>, list: &NeighborList, request: Request)
-        -> Result<Results>;
+    fn compute(
+        &self,
+        atoms: &BoundAtoms<'_>,
+        list: &NeighborList,
+        request: Request,
+    ) -> Result<Results>;
 }
 
 /// The species index of every element a potential knows.
@@ -99,7 +103,11 @@ impl Binding {
         if let Some(e) = present.iter().find(|e| !known.contains(e)) {
             return Err(PotentialError::UnknownElement {
                 element: e.symbol().to_string(),
-                known: known.iter().map(|e| e.symbol()).collect::<Vec<_>>().join(", "),
+                known: known
+                    .iter()
+                    .map(|e| e.symbol())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             });
         }
         Ok(Binding {
@@ -136,10 +144,8 @@ impl<'a> BoundAtoms<'a> {
             .species()
             .iter()
             .map(|&e| {
-                binding
-                    .species_of(e)
-                    .map(|s| s as u16)
-                    .ok_or_else(|| PotentialError::UnknownElement {
+                binding.species_of(e).map(|s| s as u16).ok_or_else(|| {
+                    PotentialError::UnknownElement {
                         element: e.symbol().to_string(),
                         known: binding
                             .known
@@ -147,7 +153,8 @@ impl<'a> BoundAtoms<'a> {
                             .map(|e| e.symbol())
                             .collect::<Vec<_>>()
                             .join(", "),
-                    })
+                    }
+                })
             })
             .collect::<Result<Vec<u16>>>()?;
         if let Some(i) = structure

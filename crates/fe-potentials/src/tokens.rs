@@ -28,11 +28,6 @@ impl<'a> Tokens<'a> {
         }
     }
 
-    /// The current line number (of the last token read, or where reading starts).
-    pub(crate) fn line(&self) -> usize {
-        self.line
-    }
-
     /// A parse error at the current line.
     pub(crate) fn err(&self, message: impl std::fmt::Display) -> PotentialError {
         PotentialError::Parse {
@@ -87,11 +82,17 @@ impl<'a> Tokens<'a> {
     pub(crate) fn count(&mut self, what: &str) -> Result<usize> {
         let t = self.next(what)?;
         // LAMMPS accepts counts written as reals (e.g. `2000.0`) only if integral; we do too.
-        let v = t
-            .parse::<usize>()
-            .ok()
-            .or_else(|| t.parse::<f64>().ok().filter(|x| x.fract() == 0.0 && *x >= 0.0).map(|x| x as usize));
-        v.ok_or_else(|| self.err(format_args!("expected {what} (a whole number), found `{t}`")))
+        let v = t.parse::<usize>().ok().or_else(|| {
+            t.parse::<f64>()
+                .ok()
+                .filter(|x| x.fract() == 0.0 && *x >= 0.0)
+                .map(|x| x as usize)
+        });
+        v.ok_or_else(|| {
+            self.err(format_args!(
+                "expected {what} (a whole number), found `{t}`"
+            ))
+        })
     }
 
     /// `n` real numbers.
@@ -141,7 +142,11 @@ mod tests {
     #[test]
     fn tokens_refuse_fortran_exponents_and_nan() {
         let mut t = Tokens::new("1.0D+00 nan", "f", 1);
-        assert!(t.real("x").unwrap_err().to_string().contains("Fortran exponent"));
+        assert!(t
+            .real("x")
+            .unwrap_err()
+            .to_string()
+            .contains("Fortran exponent"));
         assert!(t.real("x").unwrap_err().to_string().contains("finite"));
     }
 }

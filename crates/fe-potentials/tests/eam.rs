@@ -32,8 +32,14 @@ fn f_rphi(r: f64, b: f64, rc: f64) -> f64 {
 }
 
 fn table(n: usize, d: f64, f: impl Fn(f64) -> f64) -> String {
-    let v: Vec<String> = (0..n).map(|m| format!("{:.16e}", f(m as f64 * d))).collect();
-    v.chunks(5).map(|c| c.join(" ")).collect::<Vec<_>>().join("\n") + "\n"
+    let v: Vec<String> = (0..n)
+        .map(|m| format!("{:.16e}", f(m as f64 * d)))
+        .collect();
+    v.chunks(5)
+        .map(|c| c.join(" "))
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
 }
 
 const RC: f64 = 4.6;
@@ -103,12 +109,21 @@ fn check_fd(pot: &dyn Potential, s: &Structure) {
     let analytic: Vec<_> = atoms.iter().map(|&i| forces[i]).collect();
     let fmax = forces.iter().map(|f| f.abs().max()).fold(0.0, f64::max);
     let err = max_abs_diff(&fd, &analytic);
-    assert!(err < 1e-5 * fmax.max(1.0), "force FD error {err} (fmax {fmax})");
-    assert!(err > 0.0, "analytic and FD forces are bit-identical: the test cannot fail");
+    assert!(
+        err < 1e-5 * fmax.max(1.0),
+        "force FD error {err} (fmax {fmax})"
+    );
+    assert!(
+        err > 0.0,
+        "analytic and FD forces are bit-identical: the test cannot fail"
+    );
     let w = r.virial.unwrap();
     let wfd = fd_virial(s, 1e-6, e_of);
     let werr = (w - wfd).abs().max();
-    assert!(werr < 1e-5 * w.abs().max().max(1.0), "virial FD error {werr}\n{w}\n{wfd}");
+    assert!(
+        werr < 1e-5 * w.abs().max().max(1.0),
+        "virial FD error {werr}\n{w}\n{wfd}"
+    );
     // per-atom energies sum to the total; net force vanishes
     let pe: f64 = r.per_atom_energy.unwrap().iter().sum();
     assert!((pe - r.energy).abs() < 1e-10 * r.energy.abs().max(1.0));
@@ -126,7 +141,12 @@ fn temp_file(name: &str, text: &str) -> PathBuf {
 
 #[test]
 fn eam_setfl_forces_and_virial_match_finite_differences_on_sheared_cells() {
-    let pot = Eam::from_setfl_str(&setfl_text(&["Fe", "W"], false), "toy.eam.alloy", EamStyle::Alloy).unwrap();
+    let pot = Eam::from_setfl_str(
+        &setfl_text(&["Fe", "W"], false),
+        "toy.eam.alloy",
+        EamStyle::Alloy,
+    )
+    .unwrap();
     for seed in [1, 2] {
         check_fd(&pot, &test_structure(seed, true));
     }
@@ -134,7 +154,12 @@ fn eam_setfl_forces_and_virial_match_finite_differences_on_sheared_cells() {
 
 #[test]
 fn eam_fs_forces_and_virial_match_finite_differences_with_two_species() {
-    let pot = Eam::from_setfl_str(&setfl_text(&["Fe", "W"], true), "toy.eam.fs", EamStyle::FinnisSinclair).unwrap();
+    let pot = Eam::from_setfl_str(
+        &setfl_text(&["Fe", "W"], true),
+        "toy.eam.fs",
+        EamStyle::FinnisSinclair,
+    )
+    .unwrap();
     check_fd(&pot, &test_structure(3, true));
 }
 
@@ -152,14 +177,26 @@ fn eam_funcfl_forces_and_virial_match_finite_differences_and_mix_two_files() {
 #[test]
 fn eam_small_cell_below_twice_the_cutoff_matches_finite_differences() {
     // edges 3.5-4 A against a 4.6 A cutoff: several images of every pair
-    let pot = Eam::from_setfl_str(&setfl_text(&["Fe"], false), "toy.eam.alloy", EamStyle::Alloy).unwrap();
+    let pot = Eam::from_setfl_str(
+        &setfl_text(&["Fe"], false),
+        "toy.eam.alloy",
+        EamStyle::Alloy,
+    )
+    .unwrap();
     let s = random_structure(9, 3, 3.5, 4.0, 0.2, [true; 3], false);
     check_fd(&pot, &s);
 }
 
 #[test]
 fn eam_invariances_thread_count_energy_only_and_list_reuse() {
-    let pot = Arc::new(Eam::from_setfl_str(&setfl_text(&["Fe", "W"], false), "toy.eam.alloy", EamStyle::Alloy).unwrap());
+    let pot = Arc::new(
+        Eam::from_setfl_str(
+            &setfl_text(&["Fe", "W"], false),
+            "toy.eam.alloy",
+            EamStyle::Alloy,
+        )
+        .unwrap(),
+    );
     let s = test_structure(6, true);
     let full = eval(pot.as_ref(), &s, Request::ALL);
     let energy_only = eval(pot.as_ref(), &s, Request::ENERGY);
@@ -167,7 +204,10 @@ fn eam_invariances_thread_count_energy_only_and_list_reuse() {
     assert!(energy_only.forces.is_none() && energy_only.virial.is_none());
     // thread counts: bit-identical
     for threads in [1, 2, 3] {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         let r = pool.install(|| eval(pot.as_ref(), &s, Request::ALL));
         assert_eq!(r, full, "{threads} threads");
     }
@@ -184,11 +224,18 @@ fn eam_invariances_thread_count_energy_only_and_list_reuse() {
     let rr = eval(pot.as_ref(), &rotated, Request::ALL);
     assert!((rr.energy - full.energy).abs() < 1e-9 * full.energy.abs());
     let f0 = full.forces.as_ref().unwrap();
-    let back: Vec<_> = rr.forces.unwrap().iter().map(|f| rot.transpose() * f).collect();
+    let back: Vec<_> = rr
+        .forces
+        .unwrap()
+        .iter()
+        .map(|f| rot.transpose() * f)
+        .collect();
     assert!(max_abs_diff(&back, f0) < 1e-9);
     // permutation of atoms permutes forces
     let order: Vec<usize> = (0..s.len()).rev().collect();
-    let perm = s.gather(&order, order.iter().map(|&i| s.positions()[i]).collect()).unwrap();
+    let perm = s
+        .gather(&order, order.iter().map(|&i| s.positions()[i]).collect())
+        .unwrap();
     let rp = eval(pot.as_ref(), &perm, Request::ALL);
     assert!((rp.energy - full.energy).abs() < 1e-9 * full.energy.abs());
     assert!((rp.forces.unwrap()[0] - f0[s.len() - 1]).abs().max() < 1e-10);
@@ -208,7 +255,12 @@ fn eam_invariances_thread_count_energy_only_and_list_reuse() {
 
 #[test]
 fn eam_errors_name_the_problem() {
-    let pot = Eam::from_setfl_str(&setfl_text(&["Fe"], false), "toy.eam.alloy", EamStyle::Alloy).unwrap();
+    let pot = Eam::from_setfl_str(
+        &setfl_text(&["Fe"], false),
+        "toy.eam.alloy",
+        EamStyle::Alloy,
+    )
+    .unwrap();
     // an element the potential lacks
     let s = test_structure(7, true);
     let e = pot.bind(&s.elements()).unwrap_err();
@@ -216,7 +268,12 @@ fn eam_errors_name_the_problem() {
     assert!(e.to_string().contains('W'), "{e}");
     // two atoms on top of each other
     let cell = Cell::cubic(6.0).unwrap();
-    let s = Structure::new(cell, vec![Element::FE; 2], vec![Vector3::zeros(), Vector3::new(0.0, 0.0, 1e-4)]).unwrap();
+    let s = Structure::new(
+        cell,
+        vec![Element::FE; 2],
+        vec![Vector3::zeros(), Vector3::new(0.0, 0.0, 1e-4)],
+    )
+    .unwrap();
     let binding = pot.bind(&s.elements()).unwrap();
     let atoms = BoundAtoms::new(&s, &binding).unwrap();
     let list = NeighborList::new(&s, pot.cutoff(), ListKind::Full).unwrap();
@@ -228,19 +285,48 @@ fn eam_errors_name_the_problem() {
     // malformed files: truncated table, bad number, Fortran exponent, wrong units
     let text = setfl_text(&["Fe"], false);
     let cut_at = text.len() / 2;
-    let e = Eam::from_setfl_str(&text[..cut_at], "t.eam.alloy", EamStyle::Alloy).unwrap_err().to_string();
-    assert!(e.starts_with("t.eam.alloy:") && e.contains("unexpected end of file"), "{e}");
+    let e = Eam::from_setfl_str(&text[..cut_at], "t.eam.alloy", EamStyle::Alloy)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("t.eam.alloy:") && e.contains("unexpected end of file"),
+        "{e}"
+    );
     let bad = text.replacen("3000 0.05", "3000 x", 1);
-    let e = Eam::from_setfl_str(&bad, "b.eam.alloy", EamStyle::Alloy).unwrap_err().to_string();
+    let e = Eam::from_setfl_str(&bad, "b.eam.alloy", EamStyle::Alloy)
+        .unwrap_err()
+        .to_string();
     assert!(e.starts_with("b.eam.alloy:5:"), "{e}");
     let fortran = text.replacen("3000 0.05", "3000 5.0D-02", 1);
-    let e = Eam::from_setfl_str(&fortran, "d.eam.alloy", EamStyle::Alloy).unwrap_err().to_string();
+    let e = Eam::from_setfl_str(&fortran, "d.eam.alloy", EamStyle::Alloy)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("Fortran"), "{e}");
     let units = text.replacen("toy", "toy UNITS: real", 1);
-    let e = Eam::from_setfl_str(&units, "u.eam.alloy", EamStyle::Alloy).unwrap_err().to_string();
+    let e = Eam::from_setfl_str(&units, "u.eam.alloy", EamStyle::Alloy)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("metal"), "{e}");
-    // an fs file read as alloy leaves tables over
-    let e = Eam::from_setfl_str(&setfl_text(&["Fe", "W"], true), "x.eam.alloy", EamStyle::Alloy).unwrap_err().to_string();
+    // an fs file read as alloy: the tables do not line up, and the error says where
+    let e = Eam::from_setfl_str(
+        &setfl_text(&["Fe", "W"], true),
+        "x.eam.alloy",
+        EamStyle::Alloy,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.starts_with("x.eam.alloy:") && e.contains("expected"),
+        "{e}"
+    );
+    // trailing numbers after the last table are refused
+    let e = Eam::from_setfl_str(
+        &(text.clone() + "1.0 2.0\n"),
+        "z.eam.alloy",
+        EamStyle::Alloy,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("after the last table"), "{e}");
 }
 
@@ -250,12 +336,16 @@ fn eam_errors_name_the_problem() {
 fn eam_matches_lammps_reference_data() {
     let shared = fe_testkit::shared_dir();
     let dir = shared.join("reference/eam");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     assert_eq!(files.len(), 12, "12 EAM cases expected");
     let mut report = Vec::new();
     for f in files {
-        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
         let pot_files = v["potential"]["files"].as_array().unwrap();
         let style = match v["potential"]["pair_style"].as_str().unwrap() {
             "eam" => EamStyle::Funcfl,
@@ -269,12 +359,18 @@ fn eam_matches_lammps_reference_data() {
             .collect();
         let refs: Vec<&std::path::Path> = paths.iter().map(|p| p.as_path()).collect();
         let pot = Eam::from_paths(&refs, style).unwrap();
-        let structure = shared.join("reference").join(v["structure"].as_str().unwrap());
+        let structure = shared
+            .join("reference")
+            .join(v["structure"].as_str().unwrap());
         let s = fe_structure::io::read_one(&structure, &Default::default()).unwrap();
         let r = eval(&pot, &s, Request::ALL);
         let n = s.len() as f64;
         let e_err = (r.energy - v["energy"].as_f64().unwrap()).abs() / n;
-        assert!(e_err < 1e-8, "{}: energy error {e_err} eV/atom", f.display());
+        assert!(
+            e_err < 1e-8,
+            "{}: energy error {e_err} eV/atom",
+            f.display()
+        );
         let forces = r.forces.unwrap();
         let mut f_err: f64 = 0.0;
         for (i, row) in v["forces"].as_array().unwrap().iter().enumerate() {
@@ -285,17 +381,34 @@ fn eam_matches_lammps_reference_data() {
         assert!(f_err < 1e-6, "{}: force error {f_err}", f.display());
         let w = r.virial.unwrap();
         let voigt = [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)];
-        let wref: Vec<f64> = v["virial"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+        let wref: Vec<f64> = v["virial"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
         let scale = wref.iter().fold(1.0_f64, |m, x| m.max(x.abs()));
-        let w_err = voigt.iter().zip(&wref).map(|(&(a, b), x)| (w[(a, b)] - x).abs()).fold(0.0, f64::max);
-        assert!(w_err < 1e-6 * scale, "{}: virial error {w_err}", f.display());
+        let w_err = voigt
+            .iter()
+            .zip(&wref)
+            .map(|(&(a, b), x)| (w[(a, b)] - x).abs())
+            .fold(0.0, f64::max);
+        assert!(
+            w_err < 1e-6 * scale,
+            "{}: virial error {w_err}",
+            f.display()
+        );
         let pe = r.per_atom_energy.unwrap();
         let pe_err = pe
             .iter()
             .zip(v["per_atom_energy"].as_array().unwrap())
             .map(|(a, b)| (a - b.as_f64().unwrap()).abs())
             .fold(0.0, f64::max);
-        assert!(pe_err < 1e-8, "{}: per-atom energy error {pe_err}", f.display());
+        assert!(
+            pe_err < 1e-8,
+            "{}: per-atom energy error {pe_err}",
+            f.display()
+        );
         report.push(format!(
             "{}: dE/atom {e_err:.1e}, max dF {f_err:.1e}, max dW {w_err:.1e}, max de_i {pe_err:.1e}",
             f.file_name().unwrap().to_string_lossy()

@@ -24,12 +24,21 @@ fn check_fd(pot: &dyn Potential, s: &Structure) {
     let analytic: Vec<_> = atoms.iter().map(|&i| forces[i]).collect();
     let fmax = forces.iter().map(|f| f.abs().max()).fold(0.0, f64::max);
     let err = max_abs_diff(&fd, &analytic);
-    assert!(err < 1e-6 * fmax.max(1.0), "force FD error {err} (fmax {fmax})");
-    assert!(err > 0.0, "FD and analytic forces bit-identical: the check cannot fail");
+    assert!(
+        err < 1e-6 * fmax.max(1.0),
+        "force FD error {err} (fmax {fmax})"
+    );
+    assert!(
+        err > 0.0,
+        "FD and analytic forces bit-identical: the check cannot fail"
+    );
     let w = r.virial.unwrap();
     let wfd = fd_virial(s, 1e-6, e_of);
     let werr = (w - wfd).abs().max();
-    assert!(werr < 1e-5 * w.abs().max().max(1.0), "virial FD error {werr}");
+    assert!(
+        werr < 1e-5 * w.abs().max().max(1.0),
+        "virial FD error {werr}"
+    );
 }
 
 #[test]
@@ -52,10 +61,22 @@ fn zhou_forces_and_virial_match_finite_differences_for_fe_w_and_the_alloy() {
 fn zhou_reproduces_published_lattice_densities_and_cohesive_energies() {
     // (element, lattice, E_coh in eV) from the paper, as METHODS.md 11.4 lists them
     let table = [
-        ("Cu", "fcc", 3.540), ("Ag", "fcc", 2.850), ("Au", "fcc", 3.930), ("Ni", "fcc", 4.450),
-        ("Pd", "fcc", 3.910), ("Pt", "fcc", 5.770), ("Al", "fcc", 3.580), ("Pb", "fcc", 2.020),
-        ("Fe", "bcc", 4.290), ("Mo", "bcc", 6.810), ("Ta", "bcc", 8.090), ("W", "bcc", 8.760),
-        ("Cr", "bcc", 4.100), ("Mg", "hcp", 1.550), ("Co", "hcp", 4.410), ("Ti", "hcp", 4.870),
+        ("Cu", "fcc", 3.540),
+        ("Ag", "fcc", 2.850),
+        ("Au", "fcc", 3.930),
+        ("Ni", "fcc", 4.450),
+        ("Pd", "fcc", 3.910),
+        ("Pt", "fcc", 5.770),
+        ("Al", "fcc", 3.580),
+        ("Pb", "fcc", 2.020),
+        ("Fe", "bcc", 4.290),
+        ("Mo", "bcc", 6.810),
+        ("Ta", "bcc", 8.090),
+        ("W", "bcc", 8.760),
+        ("Cr", "bcc", 4.100),
+        ("Mg", "hcp", 1.550),
+        ("Co", "hcp", 4.410),
+        ("Ti", "hcp", 4.870),
         ("Zr", "hcp", 6.36),
     ];
     assert_eq!(Zhou2004::known_elements().len(), 17);
@@ -120,13 +141,27 @@ fn zhou_w_agrees_with_the_nist_table_within_its_interpolation_error() {
     // Our tabulation reproduces the file's nodes.
     let ours = pot.setfl_tables();
     let text = std::fs::read_to_string(shared.join("data/potentials/W_Zhou04.eam.alloy")).unwrap();
-    let theirs = Eam::from_setfl_str(&text, "W_Zhou04.eam.alloy", EamStyle::Alloy).unwrap().setfl_tables().unwrap();
+    let theirs = Eam::from_setfl_str(&text, "W_Zhou04.eam.alloy", EamStyle::Alloy)
+        .unwrap()
+        .setfl_tables()
+        .unwrap();
     let maxdiff = |a: &Vec<Vec<f64>>, b: &Vec<Vec<f64>>| {
-        a.iter().flatten().zip(b.iter().flatten()).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max)
+        a.iter()
+            .flatten()
+            .zip(b.iter().flatten())
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f64::max)
     };
-    let (df, drho, dz) = (maxdiff(&ours.frho, &theirs.frho), maxdiff(&ours.rhor, &theirs.rhor), maxdiff(&ours.z2r, &theirs.z2r));
+    let (df, drho, dz) = (
+        maxdiff(&ours.frho, &theirs.frho),
+        maxdiff(&ours.rhor, &theirs.rhor),
+        maxdiff(&ours.z2r, &theirs.z2r),
+    );
     println!("node differences: F {df:.1e}, rho {drho:.1e}, r phi {dz:.1e}");
-    assert!(df < 1e-12 && drho < 1e-11 && dz < 1e-11, "F {df}, rho {drho}, rphi {dz}");
+    assert!(
+        df < 1e-12 && drho < 1e-11 && dz < 1e-11,
+        "F {df}, rho {drho}, rphi {dz}"
+    );
     // Energies of rattled crystals agree within the table's interpolation error.
     let mut worst: f64 = 0.0;
     for (seed, sigma) in [(1, 0.05), (2, 0.1), (3, 0.2)] {

@@ -6,7 +6,7 @@ use clap::Args;
 use fe_potentials::{from_spec, Evaluator, Request};
 use serde_json::json;
 
-use crate::common::{spinner, write_json, InputArgs};
+use crate::common::{spinner, write_json, InputArgs, Layout};
 use crate::error::CliError;
 
 /// Arguments of `fe eval`.
@@ -49,5 +49,5 @@ pub fn run(args: &EvalArgs, quiet: bool) -> Result<(), CliError> {
         "virial": [w[(0, 0)], w[(1, 1)], w[(2, 2)], w[(1, 2)], w[(0, 2)], w[(0, 1)]],
         "per_atom_energy": r.per_atom_energy.unwrap_or_default(),
     });
-    write_json(&out, args.output.as_ref())
+    write_json(&out, args.output.as_ref(), Layout::Compact)
 }

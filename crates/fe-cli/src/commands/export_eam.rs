@@ -32,7 +32,9 @@ pub fn run(args: &ExportEamArgs, _quiet: bool) -> Result<(), CliError> {
         .collect::<Result<Vec<_>, _>>()?;
     let tables = if args.potential == "zhou2004" {
         if elements.is_empty() {
-            return Err(CliError::Usage("zhou2004 needs --elements, e.g. --elements Fe,W".into()));
+            return Err(CliError::Usage(
+                "zhou2004 needs --elements, e.g. --elements Fe,W".into(),
+            ));
         }
         Zhou2004::new(&elements)?.setfl_tables()
     } else if let Some(path) = args.potential.strip_prefix("eam:") {

@@ -65,7 +65,9 @@ pub(crate) fn compute<F: EamFunctions>(
         let sh = shifts[k];
         let mut d = pos[neighbors[k] as usize] - pos[i];
         if sh != [0, 0, 0] {
-            d += f64::from(sh[0]) * rows[0] + f64::from(sh[1]) * rows[1] + f64::from(sh[2]) * rows[2];
+            d += f64::from(sh[0]) * rows[0]
+                + f64::from(sh[1]) * rows[1]
+                + f64::from(sh[2]) * rows[2];
         }
         d
     };

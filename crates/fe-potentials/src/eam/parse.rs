@@ -47,7 +47,9 @@ fn check_units(first: &str, file: &str) -> Result<()> {
                     return Err(PotentialError::Parse {
                         file: file.to_string(),
                         line: 1,
-                        message: format!("the file declares `UNITS: {u}`; only metal units are supported"),
+                        message: format!(
+                            "the file declares `UNITS: {u}`; only metal units are supported"
+                        ),
                     });
                 }
             }
@@ -59,7 +61,9 @@ fn check_units(first: &str, file: &str) -> Result<()> {
 /// Grid spacing and count checks shared by the formats.
 fn check_grid(t: &Tokens<'_>, n: usize, d: f64, what: &str) -> Result<()> {
     if n < 5 {
-        return Err(t.err(format_args!("{what} table has {n} points; at least 5 are needed")));
+        return Err(t.err(format_args!(
+            "{what} table has {n} points; at least 5 are needed"
+        )));
     }
     if d <= 0.0 {
         return Err(t.err(format_args!("{what} spacing must be positive, found {d}")));
@@ -72,7 +76,8 @@ pub(crate) fn funcfl(text: &str, file: &str) -> Result<Funcfl> {
     check_units(text.lines().next().unwrap_or(""), file)?;
     let mut t = Tokens::new(text, file, 2);
     let z = t.count("atomic number")?;
-    let element = Element::from_z(z as u32).map_err(|_| t.err(format_args!("unknown atomic number {z}")))?;
+    let element =
+        Element::from_z(z as u32).map_err(|_| t.err(format_args!("unknown atomic number {z}")))?;
     let mass = t.real("mass")?;
     t.next_line();
     let nrho = t.count("N_rho")?;
@@ -116,7 +121,10 @@ pub(crate) fn setfl(text: &str, file: &str, fs: bool) -> Result<Setfl> {
     }
     let names = t.rest_of_line();
     if names.len() < n {
-        return Err(t.err(format_args!("expected {n} element names, found {}", names.len())));
+        return Err(t.err(format_args!(
+            "expected {n} element names, found {}",
+            names.len()
+        )));
     }
     let mut elements = Vec::with_capacity(n);
     for name in &names[..n] {

@@ -68,7 +68,8 @@ impl Eam {
         } else {
             return Err(PotentialError::File {
                 file: path.display().to_string(),
-                message: "cannot tell the EAM style from the name (.eam, .eam.alloy, .eam.fs)".into(),
+                message: "cannot tell the EAM style from the name (.eam, .eam.alloy, .eam.fs)"
+                    .into(),
             });
         };
         Eam::from_paths(&[path], style)
@@ -100,7 +101,10 @@ impl Eam {
             )),
             _ => {
                 let fs = style == EamStyle::FinnisSinclair;
-                Ok(Eam::from_setfl(&parse::setfl(&texts[0].1, &texts[0].0, fs)?, fs))
+                Ok(Eam::from_setfl(
+                    &parse::setfl(&texts[0].1, &texts[0].0, fs)?,
+                    fs,
+                ))
             }
         }
     }
@@ -125,7 +129,11 @@ impl Eam {
         let rhor = (0..n * n)
             .map(|k| {
                 let (from, at) = (k / n, k % n);
-                let table = if fs { &f.rhor[from * n + at] } else { &f.rhor[from] };
+                let table = if fs {
+                    &f.rhor[from * n + at]
+                } else {
+                    &f.rhor[from]
+                };
                 Spline::new(table, f.dr)
             })
             .collect();
@@ -170,7 +178,10 @@ impl Eam {
         }
         let dr = files.iter().map(|f| f.dr).fold(0.0, f64::max);
         let drho = files.iter().map(|f| f.drho).fold(0.0, f64::max);
-        let r_max = files.iter().map(|f| (f.zr.len() - 1) as f64 * f.dr).fold(0.0, f64::max);
+        let r_max = files
+            .iter()
+            .map(|f| (f.zr.len() - 1) as f64 * f.dr)
+            .fold(0.0, f64::max);
         let rho_max = files
             .iter()
             .map(|f| (f.frho.len() - 1) as f64 * f.drho)
@@ -186,12 +197,19 @@ impl Eam {
             .iter()
             .map(|f| Spline::new(&resample(&f.rhor, f.dr, nr, dr), dr))
             .collect();
-        let z: Vec<Vec<f64>> = files.iter().map(|f| resample(&f.zr, f.dr, nr, dr)).collect();
+        let z: Vec<Vec<f64>> = files
+            .iter()
+            .map(|f| resample(&f.zr, f.dr, nr, dr))
+            .collect();
         let rhor = (0..n * n).map(|k| rho_own[k / n].clone()).collect();
         let z2r = (0..n * n)
             .map(|k| {
                 let (a, b) = (k / n, k % n);
-                let zz: Vec<f64> = z[a].iter().zip(&z[b]).map(|(x, y)| HARTREE_BOHR * x * y).collect();
+                let zz: Vec<f64> = z[a]
+                    .iter()
+                    .zip(&z[b])
+                    .map(|(x, y)| HARTREE_BOHR * x * y)
+                    .collect();
                 Spline::new(&zz, dr)
             })
             .collect();

@@ -68,17 +68,25 @@ impl Zhou2004 {
     /// repeated element list.
     pub fn new(elements: &[Element]) -> Result<Zhou2004> {
         if elements.is_empty() {
-            return Err(PotentialError::Unsupported("zhou2004 needs at least one element".into()));
+            return Err(PotentialError::Unsupported(
+                "zhou2004 needs at least one element".into(),
+            ));
         }
         let mut params = Vec::with_capacity(elements.len());
         for (k, e) in elements.iter().enumerate() {
             if elements[..k].contains(e) {
-                return Err(PotentialError::Unsupported(format!("element {e} given twice")));
+                return Err(PotentialError::Unsupported(format!(
+                    "element {e} given twice"
+                )));
             }
             let p = ZHOU_2004.iter().find(|p| p.z == e.z()).ok_or_else(|| {
                 PotentialError::UnknownElement {
                     element: e.symbol().to_string(),
-                    known: ZHOU_2004.iter().map(|p| p.symbol).collect::<Vec<_>>().join(", "),
+                    known: ZHOU_2004
+                        .iter()
+                        .map(|p| p.symbol)
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 }
             })?;
             params.push(*p);
@@ -160,7 +168,12 @@ impl Zhou2004 {
         let dr = self.cutoff / (N - 1) as f64;
         let r_grid: Vec<f64> = (0..N).map(|m| m as f64 * dr).collect();
         let dens: Vec<Vec<f64>> = (0..self.params.len())
-            .map(|a| r_grid.iter().map(|&r| self.density(a, a, r.max(R_FLOOR)).0).collect())
+            .map(|a| {
+                r_grid
+                    .iter()
+                    .map(|&r| self.density(a, a, r.max(R_FLOOR)).0)
+                    .collect()
+            })
             .collect();
         let f_max = dens.iter().flatten().copied().fold(0.0, f64::max);
         let rhoe_max = self.params.iter().map(|p| p.rhoe).fold(0.0, f64::max);
