@@ -10,7 +10,7 @@ use nalgebra::Vector3;
 use rayon::prelude::*;
 
 use crate::error::{NeighborError, Result};
-use crate::grid::{Grid, CHUNK};
+use crate::grid::{Grid, Scratch, CHUNK};
 use crate::list::ListKind;
 
 /// Rows of one chunk: entry count per atom and the sorted keys, row after row.
@@ -128,11 +128,11 @@ fn chunk_rows(
     let half = kind == ListKind::Half;
     let mut counts = Vec::with_capacity(atoms.len());
     let mut keys: Vec<u64> = Vec::new();
-    let mut scratch = Vec::new();
+    let mut scratch = Scratch::default();
     for i in atoms {
         let slot = grid.atom_slot[i] as usize;
         let ni = grid.slot_image[slot];
-        let centre = grid.slot_pos[slot];
+        let centre = grid.slot_position(slot);
         let row_start = keys.len();
         let mut failure: Option<NeighborError> = None;
         grid.visit(

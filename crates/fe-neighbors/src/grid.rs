@@ -58,8 +58,8 @@ pub(crate) struct Grid {
     reach: [i64; 3],
     /// Slot range of every bin (`start[b]..start[b + 1]`).
     start: Vec<usize>,
-    /// Wrapped Cartesian positions in bin order.
-    pub slot_pos: Vec<[f64; 3]>,
+    /// Wrapped Cartesian positions in bin order, one array per component (vectorisable).
+    slot_xyz: [Vec<f64>; 3],
     /// Atom index of every slot.
     pub slot_atom: Vec<u32>,
     /// Image `n` of every slot's atom (`r = wrapped + n H`).
@@ -149,7 +149,7 @@ impl Grid {
             inv_bw,
             reach,
             start: Vec::new(),
-            slot_pos: Vec::new(),
+            slot_xyz: [Vec::new(), Vec::new(), Vec::new()],
             slot_atom: Vec::new(),
             slot_image: Vec::new(),
             atom_slot: Vec::new(),
@@ -189,7 +189,7 @@ impl Grid {
             start[b + 1] += start[b];
         }
         let mut next = start.clone();
-        let mut slot_pos = vec![[0.0; 3]; n];
+        let mut slot_xyz = [vec![0.0; n], vec![0.0; n], vec![0.0; n]];
         let mut slot_atom = vec![0_u32; n];
         let mut slot_image = vec![[0_i32; 3]; n];
         let mut atom_slot = vec![0_u32; n];
@@ -198,7 +198,9 @@ impl Grid {
             let b = bin_of(p);
             let k = next[b];
             next[b] += 1;
-            slot_pos[k] = p.wrapped;
+            for a in 0..3 {
+                slot_xyz[a][k] = p.wrapped[a];
+            }
             // n < 2^32 was checked in `new`.
             slot_atom[k] = i as u32;
             slot_image[k] = p.image;
@@ -206,7 +208,7 @@ impl Grid {
             atom_bin[i] = p.bin.map(|x| x as u32);
         }
         self.start = start;
-        self.slot_pos = slot_pos;
+        self.slot_xyz = slot_xyz;
         self.slot_atom = slot_atom;
         self.slot_image = slot_image;
         self.atom_slot = atom_slot;
@@ -335,7 +337,7 @@ impl Grid {
         runs: [&[Run]; 3],
         centre: &[f64; 3],
         r2: f64,
-        scratch: &mut Vec<(u32, f64)>,
+        scratch: &mut Scratch,
         mut f: impl FnMut(usize, f64, [i32; 3]),
     ) {
         let [nb1, nb2] = [self.nb[1], self.nb[2]];
@@ -354,9 +356,10 @@ impl Grid {
                             };
                             let lo = self.start[base + r2r.lo as usize];
                             let hi = self.start[base + r2r.hi as usize + 1];
-                            let found = within(&self.slot_pos[lo..hi], &c, r2, scratch);
-                            for &(k, d2) in &scratch[..found] {
-                                f(lo + k as usize, d2, q);
+                            let xyz = [0, 1, 2].map(|a| &self.slot_xyz[a][lo..hi]);
+                            let found = within(xyz, &c, r2, scratch);
+                            for &k in &scratch.hits[..found] {
+                                f(lo + k as usize, scratch.d2[k as usize], q);
                             }
                         }
                     }
@@ -366,26 +369,55 @@ impl Grid {
     }
 }
 
-/// Write (index, squared distance) of the points closer than sqrt(r2) to `c` at the front of
-/// `out` (grown as needed) and return how many there are. Branch-free compaction: every
-/// candidate is written, and the write position only advances for hits.
+/// Working memory of [`Grid::visit`], reused between calls.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    d2: Vec<f64>,
+    hits: Vec<u32>,
+}
+
+/// Squared distances of the points `xyz` (one slice per component) from `c` into
+/// `scratch.d2`, and the indices of those below `r2` at the front of `scratch.hits`; returns
+/// how many. Two passes: a vectorisable distance loop, then a branch-free compaction that
+/// writes every index and advances only on hits.
 #[inline]
-fn within(points: &[[f64; 3]], c: &[f64; 3], r2: f64, out: &mut Vec<(u32, f64)>) -> usize {
-    if out.len() < points.len() {
-        out.resize(points.len(), (0, 0.0));
+fn within(xyz: [&[f64]; 3], c: &[f64; 3], r2: f64, scratch: &mut Scratch) -> usize {
+    let n = xyz[0].len();
+    if scratch.d2.len() < n {
+        scratch.d2.resize(n, 0.0);
+        scratch.hits.resize(n, 0);
     }
-    let out = &mut out[..points.len()];
+    let d2 = &mut scratch.d2[..n];
+    for (((d, x), y), z) in d2
+        .iter_mut()
+        .zip(xyz[0])
+        .zip(&xyz[1][..n])
+        .zip(&xyz[2][..n])
+    {
+        let dx = x - c[0];
+        let dy = y - c[1];
+        let dz = z - c[2];
+        *d = dx * dx + dy * dy + dz * dz;
+    }
+    let hits = &mut scratch.hits[..n];
     let mut found = 0;
-    for (k, p) in points.iter().enumerate() {
-        let dx = p[0] - c[0];
-        let dy = p[1] - c[1];
-        let dz = p[2] - c[2];
-        let d2 = dx * dx + dy * dy + dz * dz;
-        // found <= k < points.len() == out.len(); a bin holds fewer than 2^32 atoms.
-        out[found] = (k as u32, d2);
-        found += usize::from(d2 < r2);
+    for (k, &d) in d2.iter().enumerate() {
+        // found <= k < n == hits.len(); a bin run holds fewer than 2^32 atoms.
+        hits[found] = k as u32;
+        found += usize::from(d < r2);
     }
     found
+}
+
+/// The wrapped position of slot `k`.
+impl Grid {
+    pub fn slot_position(&self, k: usize) -> [f64; 3] {
+        [
+            self.slot_xyz[0][k],
+            self.slot_xyz[1][k],
+            self.slot_xyz[2][k],
+        ]
+    }
 }
 
 /// Smallest and largest fractional coordinate along each axis (zeros when empty).

@@ -4,7 +4,7 @@ use fe_structure::Structure;
 use nalgebra::Vector3;
 
 use crate::error::{check_radius, NeighborError, Result};
-use crate::grid::Grid;
+use crate::grid::{Grid, Scratch};
 
 /// One atom image found by [`PointLocator::within`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -94,7 +94,7 @@ impl<'a> PointLocator<'a> {
         let hi2 = (radius + g.tol).powi(2);
         let h = self.structure.cell().matrix();
         let positions = self.structure.positions();
-        let mut scratch = Vec::new();
+        let mut scratch = Scratch::default();
         g.visit(runs, &placed.wrapped, hi2, &mut scratch, |k, _, q| {
             let j = g.slot_atom[k] as usize;
             let nj = g.slot_image[k];
