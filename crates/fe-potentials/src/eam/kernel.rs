@@ -11,8 +11,8 @@ use crate::potential::{check_list, BoundAtoms, Request, Results};
 /// Atoms per parallel task; fixed, so results do not depend on the number of threads.
 const CHUNK: usize = 256;
 
-/// The three EAM functions of every species (pair), each returning (value, derivative) at one
-/// argument. Units: r in Angstrom, rho dimensionless (the file's density units), energies eV.
+/// The EAM functions of every species (pair). Units: r in Angstrom, rho in the file's density
+/// units, energies in eV.
 pub(crate) trait EamFunctions: Sync {
     /// Interaction cutoff (Angstrom): pairs with r >= cutoff are skipped.
     fn cutoff(&self) -> f64;
@@ -21,10 +21,24 @@ pub(crate) trait EamFunctions: Sync {
     /// Embedding energy F_s(rho) and F_s'(rho) of species `s`.
     fn embedding(&self, s: usize, rho: f64) -> (f64, f64);
     /// Density f_{from->at}(r) that an atom of species `from` contributes at a site of species
-    /// `at`, and its derivative.
-    fn density(&self, from: usize, at: usize, r: f64) -> (f64, f64);
-    /// Pair energy phi_ab(r) and its derivative.
-    fn pair(&self, a: usize, b: usize, r: f64) -> (f64, f64);
+    /// `at`.
+    fn density(&self, from: usize, at: usize, r: f64) -> f64;
+    /// Everything the force pass needs for a pair (i of species `si`, j of species `sj`) at
+    /// distance r, from one table lookup.
+    fn pair_terms(&self, si: usize, sj: usize, r: f64) -> PairTerms;
+}
+
+/// The pair quantities of the force pass at one distance.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PairTerms {
+    /// phi_ij(r) (eV).
+    pub phi: f64,
+    /// phi_ij'(r) (eV/A).
+    pub dphi: f64,
+    /// d f_{j->i} / dr: the derivative of the density j puts at i.
+    pub drho_at_i: f64,
+    /// d f_{i->j} / dr: the derivative of the density i puts at j.
+    pub drho_at_j: f64,
 }
 
 /// Per-chunk partial results, combined in chunk order.
@@ -99,7 +113,7 @@ pub(crate) fn compute<F: EamFunctions>(
                             return Err(too_close(i, k, r));
                         }
                         let sj = usize::from(species[neighbors[k] as usize]);
-                        rho += funcs.density(sj, si, r).0;
+                        rho += funcs.density(sj, si, r);
                     }
                 }
                 let (e, d) = funcs.embedding(si, rho);
@@ -143,12 +157,10 @@ pub(crate) fn compute<F: EamFunctions>(
                     let r = r2.sqrt();
                     let j = neighbors[k] as usize;
                     let sj = usize::from(species[j]);
-                    let (phi, dphi) = funcs.pair(si, sj, r);
-                    phi_sum += phi;
+                    let t = funcs.pair_terms(si, sj, r);
+                    phi_sum += t.phi;
                     if need_deriv {
-                        let dpsi = f_prime[i] * funcs.density(sj, si, r).1
-                            + f_prime[j] * funcs.density(si, sj, r).1
-                            + dphi;
+                        let dpsi = f_prime[i] * t.drho_at_i + f_prime[j] * t.drho_at_j + t.dphi;
                         // d = r_j - r_i = -r_ij: f_i = -sum psi' r_ij / r = sum psi' d / r.
                         let g = dpsi / r;
                         fi += g * d;

@@ -101,11 +101,28 @@ impl Spline {
     /// Value and derivative (per unit of x) at `x`.
     #[inline]
     pub(crate) fn eval(&self, x: f64, clamp: Clamp) -> (f64, f64) {
-        let (m, p) = self.locate(x, clamp);
+        let at = self.locate(x, clamp);
+        (self.value_at(at), self.slope_at(at))
+    }
+
+    /// Where `x` falls: interval and local coordinate, shared by every spline on the same grid.
+    #[inline]
+    pub(crate) fn position(&self, x: f64, clamp: Clamp) -> (usize, f64) {
+        self.locate(x, clamp)
+    }
+
+    /// The value at a position found by [`Spline::position`] on a spline of the same grid.
+    #[inline]
+    pub(crate) fn value_at(&self, (m, p): (usize, f64)) -> f64 {
         let c = &self.coeff[m];
-        let d = (c[0] * p + c[1]) * p + c[2];
-        let v = ((c[3] * p + c[4]) * p + c[5]) * p + c[6];
-        (v, d)
+        ((c[3] * p + c[4]) * p + c[5]) * p + c[6]
+    }
+
+    /// The derivative (per unit of x) at a position found by [`Spline::position`].
+    #[inline]
+    pub(crate) fn slope_at(&self, (m, p): (usize, f64)) -> f64 {
+        let c = &self.coeff[m];
+        (c[0] * p + c[1]) * p + c[2]
     }
 
     /// The tabulated value at grid point `m`.

@@ -7,7 +7,7 @@ use fe_neighbors::NeighborList;
 use fe_structure::Element;
 
 use super::export::SetflTables;
-use super::kernel::{self, EamFunctions};
+use super::kernel::{self, EamFunctions, PairTerms};
 use super::parse::{self, Funcfl, Setfl};
 use super::spline::{Clamp, Spline};
 use crate::error::{PotentialError, Result};
@@ -32,6 +32,7 @@ pub enum EamStyle {
 ///
 /// ```no_run
 /// use fe_potentials::eam::Eam;
+/// use fe_potentials::Potential;
 /// let eam = Eam::from_path("Fe_mm.eam.fs".as_ref()).unwrap();
 /// assert_eq!(eam.elements()[0].symbol(), "Fe");
 /// ```
@@ -49,6 +50,8 @@ pub struct Eam {
     rhor: Vec<Spline>,
     /// r phi(r) splines at `a * n + b` (symmetric).
     z2r: Vec<Spline>,
+    /// Whether the density tables `a -> b` and `b -> a` are identical, at `a * n + b`.
+    rhor_same: Vec<bool>,
 }
 
 impl Eam {
@@ -126,7 +129,7 @@ impl Eam {
     fn from_setfl(f: &Setfl, fs: bool) -> Eam {
         let n = f.elements.len();
         let frho = f.frho.iter().map(|v| Spline::new(v, f.drho)).collect();
-        let rhor = (0..n * n)
+        let rhor: Vec<Spline> = (0..n * n)
             .map(|k| {
                 let (from, at) = (k / n, k % n);
                 let table = if fs {
@@ -156,6 +159,7 @@ impl Eam {
             dr: f.dr,
             drho: f.drho,
             rho_max: (f.frho[0].len() - 1) as f64 * f.drho,
+            rhor_same: same_tables(&rhor, n),
             frho,
             rhor,
             z2r,
@@ -201,7 +205,7 @@ impl Eam {
             .iter()
             .map(|f| resample(&f.zr, f.dr, nr, dr))
             .collect();
-        let rhor = (0..n * n).map(|k| rho_own[k / n].clone()).collect();
+        let rhor: Vec<Spline> = (0..n * n).map(|k| rho_own[k / n].clone()).collect();
         let z2r = (0..n * n)
             .map(|k| {
                 let (a, b) = (k / n, k % n);
@@ -213,8 +217,10 @@ impl Eam {
                 Spline::new(&zz, dr)
             })
             .collect();
+        let rhor_same = same_tables(&rhor, n);
         Ok(Eam {
             style: EamStyle::Funcfl,
+            rhor_same,
             elements,
             masses: files.iter().map(|f| f.mass).collect(),
             cutoff: files.iter().map(|f| f.cutoff).fold(0.0, f64::max),
@@ -284,6 +290,16 @@ impl Eam {
     }
 }
 
+/// For every (a, b): whether the density splines a -> b and b -> a are identical.
+fn same_tables(rhor: &[Spline], n: usize) -> Vec<bool> {
+    (0..n * n)
+        .map(|k| {
+            let (a, b) = (k / n, k % n);
+            rhor[a * n + b] == rhor[b * n + a]
+        })
+        .collect()
+}
+
 /// Resample a table of step `d_file` onto `n` points of step `d` with LAMMPS' 4-point Lagrange
 /// interpolation (the identity, up to rounding, when the grids coincide).
 fn resample(values: &[f64], d_file: f64, n: usize, d: f64) -> Vec<f64> {
@@ -325,16 +341,34 @@ impl EamFunctions for Eam {
     }
 
     #[inline]
-    fn density(&self, from: usize, at: usize, r: f64) -> (f64, f64) {
-        self.rhor[from * self.elements.len() + at].eval(r, Clamp::Upper)
+    fn density(&self, from: usize, at: usize, r: f64) -> f64 {
+        self.rhor[from * self.elements.len() + at]
+            .eval(r, Clamp::Upper)
+            .0
     }
 
     #[inline]
-    fn pair(&self, a: usize, b: usize, r: f64) -> (f64, f64) {
-        let (z, zp) = self.z2r[a * self.elements.len() + b].eval(r, Clamp::Upper);
+    fn pair_terms(&self, si: usize, sj: usize, r: f64) -> PairTerms {
+        // Every r table shares one grid: locate r once.
+        let n = self.elements.len();
+        let z2r = &self.z2r[si * n + sj];
+        let at = z2r.position(r, Clamp::Upper);
+        let (z, zp) = (z2r.value_at(at), z2r.slope_at(at));
         let inv = 1.0 / r;
         let phi = z * inv;
-        (phi, zp * inv - phi * inv)
+        let (ji, ij) = (sj * n + si, si * n + sj);
+        let drho_at_i = self.rhor[ji].slope_at(at);
+        let drho_at_j = if self.rhor_same[ij] {
+            drho_at_i
+        } else {
+            self.rhor[ij].slope_at(at)
+        };
+        PairTerms {
+            phi,
+            dphi: zp * inv - phi * inv,
+            drho_at_i,
+            drho_at_j,
+        }
     }
 }
 

@@ -18,7 +18,7 @@ use fe_neighbors::NeighborList;
 use fe_structure::Element;
 
 use super::export::SetflTables;
-use super::kernel::{self, EamFunctions};
+use super::kernel::{self, EamFunctions, PairTerms};
 use super::zhou_table::{ZhouParams, ZHOU_2004};
 use crate::error::{PotentialError, Result};
 use crate::potential::{BoundAtoms, Potential, Request, Results};
@@ -168,12 +168,7 @@ impl Zhou2004 {
         let dr = self.cutoff / (N - 1) as f64;
         let r_grid: Vec<f64> = (0..N).map(|m| m as f64 * dr).collect();
         let dens: Vec<Vec<f64>> = (0..self.params.len())
-            .map(|a| {
-                r_grid
-                    .iter()
-                    .map(|&r| self.density(a, a, r.max(R_FLOOR)).0)
-                    .collect()
-            })
+            .map(|a| r_grid.iter().map(|&r| self.density(a, a, r)).collect())
             .collect();
         let f_max = dens.iter().flatten().copied().fold(0.0, f64::max);
         let rhoe_max = self.params.iter().map(|p| p.rhoe).fold(0.0, f64::max);
@@ -234,21 +229,33 @@ impl EamFunctions for Zhou2004 {
     }
 
     #[inline]
-    fn density(&self, from: usize, _at: usize, r: f64) -> (f64, f64) {
-        if r < R_FLOOR {
-            (Zhou2004::f_raw(&self.params[from], R_FLOOR).0, 0.0)
-        } else {
-            Zhou2004::f_raw(&self.params[from], r)
-        }
+    fn density(&self, from: usize, _at: usize, r: f64) -> f64 {
+        Zhou2004::f_raw(&self.params[from], r.max(R_FLOOR)).0
     }
 
     #[inline]
-    fn pair(&self, a: usize, b: usize, r: f64) -> (f64, f64) {
+    fn pair_terms(&self, si: usize, sj: usize, r: f64) -> PairTerms {
         if r < R_FLOOR {
-            let z0 = R_FLOOR * self.phi_ab_raw(a, b, R_FLOOR).0;
-            (z0 / r, -z0 / (r * r))
+            let z0 = R_FLOOR * self.phi_ab_raw(si, sj, R_FLOOR).0;
+            return PairTerms {
+                phi: z0 / r,
+                dphi: -z0 / (r * r),
+                drho_at_i: 0.0,
+                drho_at_j: 0.0,
+            };
+        }
+        let (phi, dphi) = self.phi_ab_raw(si, sj, r);
+        let drho_at_i = Zhou2004::f_raw(&self.params[sj], r).1;
+        let drho_at_j = if si == sj {
+            drho_at_i
         } else {
-            self.phi_ab_raw(a, b, r)
+            Zhou2004::f_raw(&self.params[si], r).1
+        };
+        PairTerms {
+            phi,
+            dphi,
+            drho_at_i,
+            drho_at_j,
         }
     }
 }
