@@ -1,5 +1,6 @@
 //! Tabulated EAM: synthetic funcfl/setfl/fs files (self-contained) checked against finite
 //! differences and invariances; the shared LAMMPS reference data (ignored without it).
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -1,5 +1,6 @@
 //! The embedded Zhou 2004 EAM: finite differences, the published physical checks for all 17
 //! elements, export round trips, and agreement with the NIST W table (shared data).
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 use fe_neighbors::{ListKind, NeighborList};
 use fe_potentials::eam::{Eam, EamStyle, Zhou2004};

@@ -47,6 +47,53 @@ struct Partial {
     virial: Matrix3<f64>,
 }
 
+/// The translations S H of image shifts as three tables, one per lattice vector, indexed by
+/// the shift's byte: S H = T0[s0] + T1[s1] + T2[s2], summed in the order of
+/// s0 h0 + s1 h1 + s2 h2 (the tables change no bit, and need no scan of the list).
+struct Images([[[f64; 3]; 256]; 3]);
+
+impl Images {
+    fn new(rows: [[f64; 3]; 3]) -> Box<Images> {
+        let mut t = Box::new(Images([[[0.0; 3]; 256]; 3]));
+        for (table, h) in t.0.iter_mut().zip(rows) {
+            for (b, v) in table.iter_mut().enumerate() {
+                let s = f64::from(b as u8 as i8);
+                *v = h.map(|x| s * x);
+            }
+        }
+        t
+    }
+
+    /// r_j + S H - r_i.
+    #[inline]
+    fn displacement(&self, pi: &Vector3<f64>, pj: &Vector3<f64>, s: [i8; 3]) -> [f64; 3] {
+        let t0 = &self.0[0][usize::from(s[0] as u8)];
+        let t1 = &self.0[1][usize::from(s[1] as u8)];
+        let t2 = &self.0[2][usize::from(s[2] as u8)];
+        [
+            (pj.x - pi.x) + ((t0[0] + t1[0]) + t2[0]),
+            (pj.y - pi.y) + ((t0[1] + t1[1]) + t2[1]),
+            (pj.z - pi.z) + ((t0[2] + t1[2]) + t2[2]),
+        ]
+    }
+}
+
+/// Bits per word of the near-entry masks.
+const BITS: usize = 64;
+
+/// Calls `f(k)` for the set bits k of a row's mask words, in increasing order.
+#[inline(always)]
+fn for_set_bits(words: &[u64], mut f: impl FnMut(usize)) {
+    for (w, &word) in words.iter().enumerate() {
+        let mut bits = word;
+        while bits != 0 {
+            let k = w * BITS + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            f(k);
+        }
+    }
+}
+
 /// E, forces, virial and per-atom energies of the EAM
 /// $$ E = \sum_i F_{s_i}(\bar\rho_i) + \tfrac12 \sum_i \sum_{j \ne i} \phi_{s_i s_j}(r_{ij}),
 ///    \qquad \bar\rho_i = \sum_{j \ne i} f_{s_j \to s_i}(r_{ij}), $$
@@ -55,6 +102,10 @@ struct Partial {
 /// forces $\mathbf f_i = -\sum_j \psi'_{ij} \mathbf r_{ij}/r_{ij}$, virial
 /// $W = -\sum_{\text{pairs}} \psi'_{ij}\, \mathbf r_{ij} \otimes \mathbf r_{ij} / r_{ij}$ and
 /// per-atom energies $e_i = F_i + \tfrac12 \sum_j \phi_{ij}$ (LAMMPS `pair_style eam`).
+///
+/// Two passes over the full list, in chunks of atoms: densities and F' first, then pair
+/// energies and forces, each atom's force gathered from its own row. Each pass first collects
+/// a row's entries within the cutoff (branch-free), then evaluates the functions on them.
 pub(crate) fn compute<F: EamFunctions>(
     funcs: &F,
     atoms: &BoundAtoms<'_>,
@@ -68,110 +119,144 @@ pub(crate) fn compute<F: EamFunctions>(
     let pos = s.positions();
     let species = atoms.species();
     let h = s.cell().matrix();
-    let rows = [0, 1, 2].map(|a| h.row(a).transpose());
+    let rows = [0, 1, 2].map(|a| [h[(a, 0)], h[(a, 1)], h[(a, 2)]]);
     let cut2 = cutoff * cutoff;
     let r_min = funcs.min_distance();
     let neighbors = list.neighbors();
     let shifts = list.shifts();
+    let offsets = list.offsets();
+    let images = Images::new(rows);
+    let images = &*images;
+    // Mask words of row i (one bit per entry, each row starting a new word).
+    let words_of = |i: usize| (offsets[i + 1] - offsets[i]).div_ceil(BITS);
 
-    // Vector from atom i to entry k's image of j: r_j + S H - r_i.
-    let disp = |i: usize, k: usize| -> Vector3<f64> {
-        let sh = shifts[k];
-        let mut d = pos[neighbors[k] as usize] - pos[i];
-        if sh != [0, 0, 0] {
-            d += f64::from(sh[0]) * rows[0]
-                + f64::from(sh[1]) * rows[1]
-                + f64::from(sh[2]) * rows[2];
-        }
-        d
-    };
-    let too_close = |i: usize, k: usize, r: f64| PotentialError::TooClose {
-        i,
-        j: neighbors[k] as usize,
-        r,
-        r_min,
-    };
-
-    // Pass 1: host densities, embedding energies and their derivatives.
+    // Pass 1: host densities, embedding energies and their derivatives. Each chunk also marks
+    // which entries of its rows lie within the cutoff, so that pass 2 visits only those.
     let mut f_prime = vec![0.0; n];
     let mut e_embed = vec![0.0; n];
-    let pass1: Vec<Result<f64>> = f_prime
+    let pass1: Vec<Result<(f64, Vec<u64>)>> = f_prime
         .par_chunks_mut(CHUNK)
         .zip(e_embed.par_chunks_mut(CHUNK))
         .enumerate()
         .map(|(c, (fp, ee))| {
+            let atoms = c * CHUNK..c * CHUNK + fp.len();
+            let mut mask = vec![0_u64; atoms.clone().map(words_of).sum()];
+            let longest = atoms.map(|i| offsets[i + 1] - offsets[i]).max();
+            let mut r2s = vec![0.0; longest.unwrap_or(0)];
+            let mut at_word = 0;
             let mut sum = 0.0;
             for (off, (fpi, eei)) in fp.iter_mut().zip(ee.iter_mut()).enumerate() {
                 let i = c * CHUNK + off;
                 let si = usize::from(species[i]);
-                let mut rho = 0.0;
-                for k in list.row(i) {
-                    let r2 = disp(i, k).norm_squared();
-                    if r2 < cut2 {
-                        let r = r2.sqrt();
-                        if r < r_min {
-                            return Err(too_close(i, k, r));
-                        }
-                        let sj = usize::from(species[neighbors[k] as usize]);
-                        rho += funcs.density(sj, si, r);
+                let pi = &pos[i];
+                let row = list.row(i);
+                let (nb, sh) = (&neighbors[row.clone()], &shifts[row.clone()]);
+                let words = &mut mask[at_word..at_word + words_of(i)];
+                at_word += words.len();
+                let r2s = &mut r2s[..row.len()];
+                for (w, word) in words.iter_mut().enumerate() {
+                    let span = w * BITS..((w + 1) * BITS).min(row.len());
+                    let mut bits = 0_u64;
+                    for (b, ((&j, &s), r2)) in nb[span.clone()]
+                        .iter()
+                        .zip(&sh[span.clone()])
+                        .zip(&mut r2s[span])
+                        .enumerate()
+                    {
+                        let d = images.displacement(pi, &pos[j as usize], s);
+                        *r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+                        bits |= u64::from(*r2 < cut2) << b;
                     }
+                    *word = bits;
+                }
+                let mut rho = 0.0;
+                let mut r2_min = f64::INFINITY;
+                for_set_bits(words, |k| {
+                    let r2 = r2s[k];
+                    r2_min = r2_min.min(r2);
+                    rho += funcs.density(usize::from(species[nb[k] as usize]), si, r2.sqrt());
+                });
+                // sqrt is monotonic: one test per row finds any pair closer than r_min.
+                if r2_min.sqrt() < r_min {
+                    let k = (0..row.len())
+                        .find(|&k| r2s[k] < cut2 && r2s[k].sqrt() < r_min)
+                        .expect("the closest pair");
+                    return Err(PotentialError::TooClose {
+                        i,
+                        j: nb[k] as usize,
+                        r: r2s[k].sqrt(),
+                        r_min,
+                    });
                 }
                 let (e, d) = funcs.embedding(si, rho);
                 *fpi = d;
                 *eei = e;
                 sum += e;
             }
-            Ok(sum)
+            Ok((sum, mask))
         })
         .collect();
     let mut energy = 0.0;
+    let mut masks = Vec::with_capacity(pass1.len());
     for p in pass1 {
-        energy += p?;
+        let (e, mask) = p?;
+        energy += e;
+        masks.push(mask);
     }
 
     // Pass 2: pair energies, forces and the virial, gathered per atom.
     let mut forces = vec![Vector3::zeros(); n];
     let mut e_pair = vec![0.0; n];
     let f_prime = &f_prime;
+    let need_deriv = request.forces || request.virial;
     let pass2: Vec<Partial> = e_pair
         .par_chunks_mut(CHUNK)
         .enumerate()
         .zip(forces.par_chunks_mut(CHUNK))
         .map(|((c, ep), fc)| {
+            let words = &masks[c];
+            let mut at_word = 0;
             let mut part = Partial {
                 energy: 0.0,
                 virial: Matrix3::zeros(),
             };
-            let need_deriv = request.forces || request.virial;
-            for (off, epi) in ep.iter_mut().enumerate() {
+            for (off, (epi, fci)) in ep.iter_mut().zip(fc.iter_mut()).enumerate() {
                 let i = c * CHUNK + off;
                 let si = usize::from(species[i]);
+                let fp_i = f_prime[i];
+                let pi = &pos[i];
+                let row = list.row(i);
+                let (nb, sh) = (&neighbors[row.clone()], &shifts[row]);
+                let words = &words[at_word..at_word + words_of(i)];
+                at_word += words.len();
                 let mut phi_sum = 0.0;
-                let mut fi = Vector3::zeros();
-                for k in list.row(i) {
-                    let d = disp(i, k);
-                    let r2 = d.norm_squared();
-                    if r2 >= cut2 {
-                        continue;
-                    }
-                    let r = r2.sqrt();
-                    let j = neighbors[k] as usize;
-                    let sj = usize::from(species[j]);
-                    let t = funcs.pair_terms(si, sj, r);
+                let mut fi = [0.0; 3];
+                for_set_bits(words, |k| {
+                    let j = nb[k] as usize;
+                    let d = images.displacement(pi, &pos[j], sh[k]);
+                    let r = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
+                    let t = funcs.pair_terms(si, usize::from(species[j]), r);
                     phi_sum += t.phi;
                     if need_deriv {
-                        let dpsi = f_prime[i] * t.drho_at_i + f_prime[j] * t.drho_at_j + t.dphi;
+                        let dpsi = fp_i * t.drho_at_i + f_prime[j] * t.drho_at_j + t.dphi;
                         // d = r_j - r_i = -r_ij: f_i = -sum psi' r_ij / r = sum psi' d / r.
-                        let g = dpsi / r;
-                        fi += g * d;
+                        let g = dpsi * (1.0 / r);
+                        fi[0] += g * d[0];
+                        fi[1] += g * d[1];
+                        fi[2] += g * d[2];
                         if request.virial {
-                            part.virial -= (0.5 * g) * d * d.transpose();
+                            let hg = 0.5 * g;
+                            for a in 0..3 {
+                                for b in 0..3 {
+                                    part.virial[(a, b)] -= (hg * d[a]) * d[b];
+                                }
+                            }
                         }
                     }
-                }
+                });
                 *epi = 0.5 * phi_sum;
                 part.energy += 0.5 * phi_sum;
-                fc[off] = fi;
+                *fci = Vector3::from(fi);
             }
             part
         })

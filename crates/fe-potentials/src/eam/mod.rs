@@ -12,6 +12,7 @@
 mod export;
 pub(crate) mod kernel;
 mod parse;
+mod rtable;
 pub(crate) mod spline;
 mod tabulated;
 mod zhou;

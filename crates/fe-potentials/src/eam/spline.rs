@@ -87,15 +87,24 @@ impl Spline {
     /// then m is shifted to 0-based.
     #[inline]
     fn locate(&self, x: f64, clamp: Clamp) -> (usize, f64) {
-        let n = self.coeff.len() as i64;
-        let p = x * self.inv_delta + 1.0;
+        Spline::locate_in(self.coeff.len(), self.inv_delta, x, clamp)
+    }
+
+    /// [`Spline::locate`] on any grid of `len` points and inverse step `inv_delta`.
+    #[inline]
+    pub(crate) fn locate_in(len: usize, inv_delta: f64, x: f64, clamp: Clamp) -> (usize, f64) {
+        let n = len as i64;
+        let p = x * inv_delta + 1.0;
         // `as` truncates toward zero like a C cast and saturates for huge values.
         let mut m = (p as i64).min(n - 1);
         if clamp == Clamp::Both || m < 1 {
             m = m.max(1);
         }
-        let p = (p - m as f64).min(1.0);
-        ((m - 1) as usize, p)
+        let q = p - m as f64;
+        // min(q, 1), written so that it compiles to one `minsd` (f64::min also handles NaN,
+        // which gives the same value here: 1).
+        let q = if q < 1.0 { q } else { 1.0 };
+        ((m - 1) as usize, q)
     }
 
     /// Value and derivative (per unit of x) at `x`.
@@ -105,24 +114,35 @@ impl Spline {
         (self.value_at(at), self.slope_at(at))
     }
 
-    /// Where `x` falls: interval and local coordinate, shared by every spline on the same grid.
+    /// The value at a position found by [`Spline::locate`].
     #[inline]
-    pub(crate) fn position(&self, x: f64, clamp: Clamp) -> (usize, f64) {
-        self.locate(x, clamp)
-    }
-
-    /// The value at a position found by [`Spline::position`] on a spline of the same grid.
-    #[inline]
-    pub(crate) fn value_at(&self, (m, p): (usize, f64)) -> f64 {
+    fn value_at(&self, (m, p): (usize, f64)) -> f64 {
         let c = &self.coeff[m];
         ((c[3] * p + c[4]) * p + c[5]) * p + c[6]
     }
 
-    /// The derivative (per unit of x) at a position found by [`Spline::position`].
+    /// The derivative (per unit of x) at a position found by [`Spline::locate`].
     #[inline]
-    pub(crate) fn slope_at(&self, (m, p): (usize, f64)) -> f64 {
+    fn slope_at(&self, (m, p): (usize, f64)) -> f64 {
         let c = &self.coeff[m];
         (c[0] * p + c[1]) * p + c[2]
+    }
+
+    /// The inverse grid step 1/Δ.
+    pub(crate) fn inv_delta(&self) -> f64 {
+        self.inv_delta
+    }
+
+    /// The value coefficients [c3, c4, s, f] of interval `m`.
+    pub(crate) fn value_coeffs(&self, m: usize) -> [f64; 4] {
+        let c = &self.coeff[m];
+        [c[3], c[4], c[5], c[6]]
+    }
+
+    /// The slope coefficients [3 c3/Δ, 2 c4/Δ, s/Δ] of interval `m`.
+    pub(crate) fn slope_coeffs(&self, m: usize) -> [f64; 3] {
+        let c = &self.coeff[m];
+        [c[0], c[1], c[2]]
     }
 
     /// The tabulated value at grid point `m`.
@@ -143,9 +163,9 @@ mod tests {
         let values: Vec<f64> = (0..40).map(|m| cubic(m as f64 * delta)).collect();
         let s = Spline::new(&values, delta);
         assert_eq!(s.len(), 40);
-        for m in 0..40 {
+        for (m, value) in values.iter().enumerate() {
             let (v, _) = s.eval(m as f64 * delta, Clamp::Upper);
-            assert!((v - values[m]).abs() < 1e-12, "node {m}");
+            assert!((v - value).abs() < 1e-12, "node {m}");
         }
         // Away from the two end intervals the 5-point slopes are exact for cubics.
         for k in 0..200 {

@@ -9,6 +9,7 @@ use fe_structure::Element;
 use super::export::SetflTables;
 use super::kernel::{self, EamFunctions, PairTerms};
 use super::parse::{self, Funcfl, Setfl};
+use super::rtable::RTables;
 use super::spline::{Clamp, Spline};
 use crate::error::{PotentialError, Result};
 use crate::potential::{BoundAtoms, Potential, Request, Results};
@@ -50,8 +51,8 @@ pub struct Eam {
     rhor: Vec<Spline>,
     /// r phi(r) splines at `a * n + b` (symmetric).
     z2r: Vec<Spline>,
-    /// Whether the density tables `a -> b` and `b -> a` are identical, at `a * n + b`.
-    rhor_same: Vec<bool>,
+    /// `rhor` and `z2r` interleaved for the kernel.
+    tables: RTables,
 }
 
 impl Eam {
@@ -140,7 +141,7 @@ impl Eam {
                 Spline::new(table, f.dr)
             })
             .collect();
-        let z2r = (0..n * n)
+        let z2r: Vec<Spline> = (0..n * n)
             .map(|k| {
                 let (a, b) = (k / n, k % n);
                 let (i, j) = if a >= b { (a, b) } else { (b, a) };
@@ -159,7 +160,7 @@ impl Eam {
             dr: f.dr,
             drho: f.drho,
             rho_max: (f.frho[0].len() - 1) as f64 * f.drho,
-            rhor_same: same_tables(&rhor, n),
+            tables: RTables::new(n, &rhor, &z2r),
             frho,
             rhor,
             z2r,
@@ -206,7 +207,7 @@ impl Eam {
             .map(|f| resample(&f.zr, f.dr, nr, dr))
             .collect();
         let rhor: Vec<Spline> = (0..n * n).map(|k| rho_own[k / n].clone()).collect();
-        let z2r = (0..n * n)
+        let z2r: Vec<Spline> = (0..n * n)
             .map(|k| {
                 let (a, b) = (k / n, k % n);
                 let zz: Vec<f64> = z[a]
@@ -217,10 +218,9 @@ impl Eam {
                 Spline::new(&zz, dr)
             })
             .collect();
-        let rhor_same = same_tables(&rhor, n);
         Ok(Eam {
             style: EamStyle::Funcfl,
-            rhor_same,
+            tables: RTables::new(n, &rhor, &z2r),
             elements,
             masses: files.iter().map(|f| f.mass).collect(),
             cutoff: files.iter().map(|f| f.cutoff).fold(0.0, f64::max),
@@ -290,16 +290,6 @@ impl Eam {
     }
 }
 
-/// For every (a, b): whether the density splines a -> b and b -> a are identical.
-fn same_tables(rhor: &[Spline], n: usize) -> Vec<bool> {
-    (0..n * n)
-        .map(|k| {
-            let (a, b) = (k / n, k % n);
-            rhor[a * n + b] == rhor[b * n + a]
-        })
-        .collect()
-}
-
 /// Resample a table of step `d_file` onto `n` points of step `d` with LAMMPS' 4-point Lagrange
 /// interpolation (the identity, up to rounding, when the grids coincide).
 fn resample(values: &[f64], d_file: f64, n: usize, d: f64) -> Vec<f64> {
@@ -342,30 +332,18 @@ impl EamFunctions for Eam {
 
     #[inline]
     fn density(&self, from: usize, at: usize, r: f64) -> f64 {
-        self.rhor[from * self.elements.len() + at]
-            .eval(r, Clamp::Upper)
-            .0
+        self.tables.density(from, at, r)
     }
 
     #[inline]
     fn pair_terms(&self, si: usize, sj: usize, r: f64) -> PairTerms {
-        // Every r table shares one grid: locate r once.
-        let n = self.elements.len();
-        let z2r = &self.z2r[si * n + sj];
-        let at = z2r.position(r, Clamp::Upper);
-        let (z, zp) = (z2r.value_at(at), z2r.slope_at(at));
+        let (z, dz, drho_at_i, drho_at_j) = self.tables.pair(si, sj, r);
+        // As LAMMPS: phi = z/r, phi' = z'/r - phi/r with one reciprocal.
         let inv = 1.0 / r;
         let phi = z * inv;
-        let (ji, ij) = (sj * n + si, si * n + sj);
-        let drho_at_i = self.rhor[ji].slope_at(at);
-        let drho_at_j = if self.rhor_same[ij] {
-            drho_at_i
-        } else {
-            self.rhor[ij].slope_at(at)
-        };
         PairTerms {
             phi,
-            dphi: zp * inv - phi * inv,
+            dphi: dz * inv - phi * inv,
             drho_at_i,
             drho_at_j,
         }
