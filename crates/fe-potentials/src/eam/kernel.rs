@@ -64,17 +64,152 @@ impl Images {
         t
     }
 
-    /// r_j + S H - r_i.
-    #[inline]
-    fn displacement(&self, pi: &Vector3<f64>, pj: &Vector3<f64>, s: [i8; 3]) -> [f64; 3] {
+    /// r_j + S H - r_i; with `SHIFTED` false the shift must be zero and is not looked up
+    /// (adding its zero translation would change no bit).
+    #[inline(always)]
+    fn displacement<const SHIFTED: bool>(
+        &self,
+        pi: &Vector3<f64>,
+        pj: &Vector3<f64>,
+        s: [i8; 3],
+    ) -> [f64; 3] {
+        let d = [pj.x - pi.x, pj.y - pi.y, pj.z - pi.z];
+        if !SHIFTED {
+            return d;
+        }
         let t0 = &self.0[0][usize::from(s[0] as u8)];
         let t1 = &self.0[1][usize::from(s[1] as u8)];
         let t2 = &self.0[2][usize::from(s[2] as u8)];
         [
-            (pj.x - pi.x) + ((t0[0] + t1[0]) + t2[0]),
-            (pj.y - pi.y) + ((t0[1] + t1[1]) + t2[1]),
-            (pj.z - pi.z) + ((t0[2] + t1[2]) + t2[2]),
+            d[0] + ((t0[0] + t1[0]) + t2[0]),
+            d[1] + ((t0[1] + t1[1]) + t2[1]),
+            d[2] + ((t0[2] + t1[2]) + t2[2]),
         ]
+    }
+}
+
+/// Whether any entry of a row has a nonzero image shift.
+#[inline]
+fn has_shifts(sh: &[[i8; 3]]) -> bool {
+    sh.as_flattened().iter().fold(0, |a, &b| a | b) != 0
+}
+
+/// One row of the list as the passes see it: centre, neighbours and shifts.
+#[derive(Clone, Copy)]
+struct Row<'a> {
+    pi: &'a Vector3<f64>,
+    nb: &'a [u32],
+    sh: &'a [[i8; 3]],
+}
+
+/// What pass 1 reads for every row.
+struct Geometry<'a> {
+    pos: &'a [Vector3<f64>],
+    species: &'a [u16],
+    images: &'a Images,
+    cut2: f64,
+}
+
+/// The centre atom of a row in pass 2: species and F'.
+#[derive(Clone, Copy)]
+struct Centre {
+    si: usize,
+    fp: f64,
+}
+
+/// Per-atom data every row of pass 2 reads, and what was asked for.
+struct Shared<'a> {
+    pos: &'a [Vector3<f64>],
+    species: &'a [u16],
+    f_prime: &'a [f64],
+    images: &'a Images,
+    /// Forces or virial wanted.
+    deriv: bool,
+    virial: bool,
+}
+
+impl Row<'_> {
+    /// Pass 1: r^2 of every entry into `r2s` and the within-cutoff bits into `words`
+    /// (branch-free), then the host density of the centre (species `si`) over the marked
+    /// entries; returns it with the smallest r^2 among them.
+    #[inline(always)]
+    fn density<const SHIFTED: bool, F: EamFunctions>(
+        self,
+        funcs: &F,
+        si: usize,
+        ctx: &Geometry<'_>,
+        r2s: &mut [f64],
+        words: &mut [u64],
+    ) -> (f64, f64) {
+        for (w, word) in words.iter_mut().enumerate() {
+            let span = w * BITS..((w + 1) * BITS).min(self.nb.len());
+            let mut bits = 0_u64;
+            for (b, ((&j, &s), r2)) in self.nb[span.clone()]
+                .iter()
+                .zip(&self.sh[span.clone()])
+                .zip(&mut r2s[span])
+                .enumerate()
+            {
+                let d = ctx
+                    .images
+                    .displacement::<SHIFTED>(self.pi, &ctx.pos[j as usize], s);
+                *r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+                bits |= u64::from(*r2 < ctx.cut2) << b;
+            }
+            *word = bits;
+        }
+        let mut rho = 0.0;
+        let mut r2_min = f64::INFINITY;
+        for_set_bits(words, |k| {
+            let r2 = r2s[k];
+            // min without NaN handling: r2 < cut2 is never NaN.
+            r2_min = if r2 < r2_min { r2 } else { r2_min };
+            let sj = usize::from(ctx.species[self.nb[k] as usize]);
+            rho += funcs.density(sj, si, r2.sqrt());
+        });
+        (rho, r2_min)
+    }
+
+    /// Pass 2 over the entries marked in `words`: the row's sum of phi and its force
+    /// sum_j psi'_ij d_ij / r_ij (d = r_j + S H - r_i), adding -psi'/(2r) d (x) d to `virial`.
+    #[inline(always)]
+    fn forces<const SHIFTED: bool, F: EamFunctions>(
+        self,
+        funcs: &F,
+        centre: Centre,
+        words: &[u64],
+        ctx: &Shared<'_>,
+        virial: &mut Matrix3<f64>,
+    ) -> (f64, [f64; 3]) {
+        let (deriv, want_virial) = (ctx.deriv, ctx.virial);
+        let mut phi_sum = 0.0;
+        let mut fi = [0.0; 3];
+        for_set_bits(words, |k| {
+            let j = self.nb[k] as usize;
+            let d = ctx
+                .images
+                .displacement::<SHIFTED>(self.pi, &ctx.pos[j], self.sh[k]);
+            let r = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
+            let t = funcs.pair_terms(centre.si, usize::from(ctx.species[j]), r);
+            phi_sum += t.phi;
+            if deriv {
+                let dpsi = centre.fp * t.drho_at_i + ctx.f_prime[j] * t.drho_at_j + t.dphi;
+                // d = r_j - r_i = -r_ij: f_i = -sum psi' r_ij / r = sum psi' d / r.
+                let g = dpsi * (1.0 / r);
+                fi[0] += g * d[0];
+                fi[1] += g * d[1];
+                fi[2] += g * d[2];
+                if want_virial {
+                    let hg = 0.5 * g;
+                    for a in 0..3 {
+                        for b in 0..3 {
+                            virial[(a, b)] -= (hg * d[a]) * d[b];
+                        }
+                    }
+                }
+            }
+        });
+        (phi_sum, fi)
     }
 }
 
@@ -130,6 +265,13 @@ pub(crate) fn compute<F: EamFunctions>(
     // Mask words of row i (one bit per entry, each row starting a new word).
     let words_of = |i: usize| (offsets[i + 1] - offsets[i]).div_ceil(BITS);
 
+    let geometry = Geometry {
+        pos,
+        species,
+        images,
+        cut2,
+    };
+
     // Pass 1: host densities, embedding energies and their derivatives. Each chunk also marks
     // which entries of its rows lie within the cutoff, so that pass 2 visits only those.
     let mut f_prime = vec![0.0; n];
@@ -148,34 +290,21 @@ pub(crate) fn compute<F: EamFunctions>(
             for (off, (fpi, eei)) in fp.iter_mut().zip(ee.iter_mut()).enumerate() {
                 let i = c * CHUNK + off;
                 let si = usize::from(species[i]);
-                let pi = &pos[i];
                 let row = list.row(i);
                 let (nb, sh) = (&neighbors[row.clone()], &shifts[row.clone()]);
                 let words = &mut mask[at_word..at_word + words_of(i)];
                 at_word += words.len();
+                let this = Row {
+                    pi: &pos[i],
+                    nb,
+                    sh,
+                };
                 let r2s = &mut r2s[..row.len()];
-                for (w, word) in words.iter_mut().enumerate() {
-                    let span = w * BITS..((w + 1) * BITS).min(row.len());
-                    let mut bits = 0_u64;
-                    for (b, ((&j, &s), r2)) in nb[span.clone()]
-                        .iter()
-                        .zip(&sh[span.clone()])
-                        .zip(&mut r2s[span])
-                        .enumerate()
-                    {
-                        let d = images.displacement(pi, &pos[j as usize], s);
-                        *r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-                        bits |= u64::from(*r2 < cut2) << b;
-                    }
-                    *word = bits;
-                }
-                let mut rho = 0.0;
-                let mut r2_min = f64::INFINITY;
-                for_set_bits(words, |k| {
-                    let r2 = r2s[k];
-                    r2_min = r2_min.min(r2);
-                    rho += funcs.density(usize::from(species[nb[k] as usize]), si, r2.sqrt());
-                });
+                let (rho, r2_min) = if has_shifts(sh) {
+                    this.density::<true, F>(funcs, si, &geometry, r2s, words)
+                } else {
+                    this.density::<false, F>(funcs, si, &geometry, r2s, words)
+                };
                 // sqrt is monotonic: one test per row finds any pair closer than r_min.
                 if r2_min.sqrt() < r_min {
                     let k = (0..row.len())
@@ -208,7 +337,14 @@ pub(crate) fn compute<F: EamFunctions>(
     let mut forces = vec![Vector3::zeros(); n];
     let mut e_pair = vec![0.0; n];
     let f_prime = &f_prime;
-    let need_deriv = request.forces || request.virial;
+    let ctx = Shared {
+        pos,
+        species,
+        f_prime,
+        images,
+        deriv: request.forces || request.virial,
+        virial: request.virial,
+    };
     let pass2: Vec<Partial> = e_pair
         .par_chunks_mut(CHUNK)
         .enumerate()
@@ -223,37 +359,21 @@ pub(crate) fn compute<F: EamFunctions>(
             for (off, (epi, fci)) in ep.iter_mut().zip(fc.iter_mut()).enumerate() {
                 let i = c * CHUNK + off;
                 let si = usize::from(species[i]);
-                let fp_i = f_prime[i];
-                let pi = &pos[i];
                 let row = list.row(i);
                 let (nb, sh) = (&neighbors[row.clone()], &shifts[row]);
                 let words = &words[at_word..at_word + words_of(i)];
                 at_word += words.len();
-                let mut phi_sum = 0.0;
-                let mut fi = [0.0; 3];
-                for_set_bits(words, |k| {
-                    let j = nb[k] as usize;
-                    let d = images.displacement(pi, &pos[j], sh[k]);
-                    let r = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
-                    let t = funcs.pair_terms(si, usize::from(species[j]), r);
-                    phi_sum += t.phi;
-                    if need_deriv {
-                        let dpsi = fp_i * t.drho_at_i + f_prime[j] * t.drho_at_j + t.dphi;
-                        // d = r_j - r_i = -r_ij: f_i = -sum psi' r_ij / r = sum psi' d / r.
-                        let g = dpsi * (1.0 / r);
-                        fi[0] += g * d[0];
-                        fi[1] += g * d[1];
-                        fi[2] += g * d[2];
-                        if request.virial {
-                            let hg = 0.5 * g;
-                            for a in 0..3 {
-                                for b in 0..3 {
-                                    part.virial[(a, b)] -= (hg * d[a]) * d[b];
-                                }
-                            }
-                        }
-                    }
-                });
+                let this = Row {
+                    pi: &pos[i],
+                    nb,
+                    sh,
+                };
+                let centre = Centre { si, fp: f_prime[i] };
+                let (phi_sum, fi) = if has_shifts(sh) {
+                    this.forces::<true, F>(funcs, centre, words, &ctx, &mut part.virial)
+                } else {
+                    this.forces::<false, F>(funcs, centre, words, &ctx, &mut part.virial)
+                };
                 *epi = 0.5 * phi_sum;
                 part.energy += 0.5 * phi_sum;
                 *fci = Vector3::from(fi);
