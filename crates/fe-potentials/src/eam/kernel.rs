@@ -48,7 +48,7 @@ struct Partial {
 }
 
 /// The translations S H of image shifts as three tables, one per lattice vector, indexed by
-/// the shift's byte: S H = T0[s0] + T1[s1] + T2[s2], summed in the order of
+/// the shift's byte: `S H = T0[s0] + T1[s1] + T2[s2]`, summed in the order of
 /// s0 h0 + s1 h1 + s2 h2 (the tables change no bit, and need no scan of the list).
 struct Images([[[f64; 3]; 256]; 3]);
 
@@ -238,9 +238,13 @@ fn for_set_bits(words: &[u64], mut f: impl FnMut(usize)) {
 /// $W = -\sum_{\text{pairs}} \psi'_{ij}\, \mathbf r_{ij} \otimes \mathbf r_{ij} / r_{ij}$ and
 /// per-atom energies $e_i = F_i + \tfrac12 \sum_j \phi_{ij}$ (LAMMPS `pair_style eam`).
 ///
-/// Two passes over the full list, in chunks of atoms: densities and F' first, then pair
-/// energies and forces, each atom's force gathered from its own row. Each pass first collects
-/// a row's entries within the cutoff (branch-free), then evaluates the functions on them.
+/// Two passes over the full list, in chunks of [`CHUNK`] atoms: densities and F' first, then
+/// pair energies and forces, each atom's force gathered from its own row (so every pair is
+/// evaluated once from each side, as the gather requires). Pass 1 computes r^2 for every
+/// entry without branching on it and keeps one bit per entry for r < r_c (rows padded to 64
+/// bits: 16 bytes per atom at 60-120 entries, held until pass 2); both passes evaluate the
+/// functions only on the marked entries. Per-chunk sums are added in chunk order, so results
+/// are bit-identical for any number of threads.
 pub(crate) fn compute<F: EamFunctions>(
     funcs: &F,
     atoms: &BoundAtoms<'_>,
