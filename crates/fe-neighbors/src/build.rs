@@ -135,9 +135,12 @@ fn chunk_rows(
         let centre = grid.slot_position(slot);
         let row_start = keys.len();
         let mut failure: Option<NeighborError> = None;
+        let bin = grid.atom_bin[i];
+        let offset = grid.offset_in_bin(&centre, bin.map(i64::from));
         grid.visit(
-            grid.runs_of(grid.atom_bin[i]),
+            grid.runs_of(bin),
             &centre,
+            &offset,
             hi2,
             &mut scratch,
             |k, d2, q| {

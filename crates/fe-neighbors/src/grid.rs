@@ -41,6 +41,8 @@ pub(crate) struct Run {
     pub hi: u32,
     /// Image along this axis, in lattice vectors.
     pub q: i32,
+    /// Offset in bins of `lo` from the centre's bin, before wrapping.
+    pub d: i64,
 }
 
 /// Binned atoms. See the module documentation.
@@ -68,6 +70,11 @@ pub(crate) struct Grid {
     pub atom_slot: Vec<u32>,
     /// Bin coordinates of every atom.
     pub atom_bin: Vec<[u32; 3]>,
+    /// Bin width along each axis (Angstrom).
+    bin_len: [f64; 3],
+    /// True when the lattice vectors are mutually orthogonal: then the perpendicular gaps to a
+    /// bin along the three axes add in squares, and bins beyond the cutoff are skipped.
+    orthogonal: bool,
     /// Runs of the stencil around every bin coordinate, per axis.
     runs: [Vec<Vec<Run>>; 3],
     /// Absolute distance tolerance (Angstrom) below which wrapped and exact distances may
@@ -154,6 +161,8 @@ impl Grid {
             slot_image: Vec::new(),
             atom_slot: Vec::new(),
             atom_bin: Vec::new(),
+            bin_len: [0, 1, 2].map(|a| span[a] * widths[a] / nb[a] as f64),
+            orthogonal: is_orthogonal(&h),
             runs: [Vec::new(), Vec::new(), Vec::new()],
             tol: 0.0,
         };
@@ -198,8 +207,8 @@ impl Grid {
             let b = bin_of(p);
             let k = next[b];
             next[b] += 1;
-            for a in 0..3 {
-                slot_xyz[a][k] = p.wrapped[a];
+            for (component, x) in slot_xyz.iter_mut().zip(p.wrapped) {
+                component[k] = x;
             }
             // n < 2^32 was checked in `new`.
             slot_atom[k] = i as u32;
@@ -293,6 +302,7 @@ impl Grid {
                     lo: lo as u32,
                     hi: hi as u32,
                     q: 0,
+                    d: lo - b,
                 });
             }
             return runs;
@@ -307,6 +317,7 @@ impl Grid {
                     lo: bin,
                     hi: bin,
                     q,
+                    d,
                 }),
             }
         }
@@ -328,25 +339,77 @@ impl Grid {
         [t.x, t.y, t.z]
     }
 
+    /// Where a wrapped point lies inside bin `bin`, in units of bins along each axis (0 to 1
+    /// for points inside it).
+    pub fn offset_in_bin(&self, wrapped: &[f64; 3], bin: [i64; 3]) -> [f64; 3] {
+        let s = self.frac * Vector3::new(wrapped[0], wrapped[1], wrapped[2]);
+        [0, 1, 2].map(|a| (s[a] - self.origin[a]) * self.inv_bw[a] - bin[a] as f64)
+    }
+
+    /// Squared lower bound (Angstrom^2) of the distance along axis `a` from a point at
+    /// `offset` bins inside its bin to the bin `d` bins away (before wrapping), less the
+    /// rounding tolerance.
+    #[inline]
+    fn gap2(&self, a: usize, offset: f64, d: i64) -> f64 {
+        let g = match d.cmp(&0) {
+            std::cmp::Ordering::Greater => d as f64 - offset,
+            std::cmp::Ordering::Less => offset - (d + 1) as f64,
+            std::cmp::Ordering::Equal => 0.0,
+        };
+        let len = (g * self.bin_len[a] - self.tol).max(0.0);
+        len * len
+    }
+
     /// Call `f(slot, d2, q)` for every slot within squared distance `r2` of the wrapped point
-    /// `centre`, over the stencil `runs` (squared distances from wrapped positions). `scratch`
-    /// is working memory reused between calls.
+    /// `centre`, over the stencil `runs` (squared distances from wrapped positions). `offset`
+    /// is [`Grid::offset_in_bin`] of the centre; in orthogonal cells it lets whole bins farther
+    /// than `sqrt(r2)` be skipped. `scratch` is working memory reused between calls.
     #[inline]
     pub fn visit(
         &self,
         runs: [&[Run]; 3],
         centre: &[f64; 3],
+        offset: &[f64; 3],
         r2: f64,
         scratch: &mut Scratch,
         mut f: impl FnMut(usize, f64, [i32; 3]),
     ) {
         let [nb1, nb2] = [self.nb[1], self.nb[2]];
+        let prune = self.orthogonal;
+        let gap2 = |a: usize, d: i64| {
+            if prune {
+                self.gap2(a, offset[a], d)
+            } else {
+                0.0
+            }
+        };
         for r0 in runs[0] {
             for b0 in r0.lo..=r0.hi {
+                let g0 = gap2(0, r0.d + i64::from(b0 - r0.lo));
+                if g0 >= r2 {
+                    continue;
+                }
                 for r1 in runs[1] {
                     for b1 in r1.lo..=r1.hi {
+                        let g01 = g0 + gap2(1, r1.d + i64::from(b1 - r1.lo));
+                        if g01 >= r2 {
+                            continue;
+                        }
                         let base = (b0 as usize * nb1 + b1 as usize) * nb2;
                         for r2r in runs[2] {
+                            // Trim the run to the bins within reach along the third axis.
+                            let far = |b: u32| g01 + gap2(2, r2r.d + i64::from(b - r2r.lo)) >= r2;
+                            let mut lo = r2r.lo;
+                            while lo <= r2r.hi && far(lo) {
+                                lo += 1;
+                            }
+                            if lo > r2r.hi {
+                                continue;
+                            }
+                            let mut hi = r2r.hi;
+                            while hi > lo && far(hi) {
+                                hi -= 1;
+                            }
                             let q = [r0.q, r1.q, r2r.q];
                             let c = if q == [0, 0, 0] {
                                 *centre
@@ -354,12 +417,12 @@ impl Grid {
                                 let t = self.translation(q);
                                 [centre[0] - t[0], centre[1] - t[1], centre[2] - t[2]]
                             };
-                            let lo = self.start[base + r2r.lo as usize];
-                            let hi = self.start[base + r2r.hi as usize + 1];
-                            let xyz = [0, 1, 2].map(|a| &self.slot_xyz[a][lo..hi]);
+                            let first = self.start[base + lo as usize];
+                            let last = self.start[base + hi as usize + 1];
+                            let xyz = [0, 1, 2].map(|a| &self.slot_xyz[a][first..last]);
                             let found = within(xyz, &c, r2, scratch);
                             for &k in &scratch.hits[..found] {
-                                f(lo + k as usize, scratch.d2[k as usize], q);
+                                f(first + k as usize, scratch.d2[k as usize], q);
                             }
                         }
                     }
@@ -418,6 +481,14 @@ impl Grid {
             self.slot_xyz[2][k],
         ]
     }
+}
+
+/// True when the rows of `h` are mutually orthogonal (to 1e-12 relative).
+fn is_orthogonal(h: &Matrix3<f64>) -> bool {
+    let rows = [0, 1, 2].map(|i| h.row(i).transpose());
+    [(0, 1), (0, 2), (1, 2)]
+        .iter()
+        .all(|&(i, j)| rows[i].dot(&rows[j]).abs() <= 1e-12 * rows[i].norm() * rows[j].norm())
 }
 
 /// Smallest and largest fractional coordinate along each axis (zeros when empty).
