@@ -4,7 +4,7 @@ use fe_structure::Structure;
 use nalgebra::Vector3;
 
 use crate::error::{check_radius, NeighborError, Result};
-use crate::grid::Grid;
+use crate::grid::{Grid, Scratch};
 
 /// One atom image found by [`PointLocator::within`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -94,27 +94,35 @@ impl<'a> PointLocator<'a> {
         let hi2 = (radius + g.tol).powi(2);
         let h = self.structure.cell().matrix();
         let positions = self.structure.positions();
-        let mut scratch = Vec::new();
-        g.visit(runs, &placed.wrapped, hi2, &mut scratch, |k, _, q| {
-            let j = g.slot_atom[k] as usize;
-            let nj = g.slot_image[k];
-            let shift = [0, 1, 2].map(|a| q[a] + placed.image[a] - nj[a]);
-            let n = Vector3::new(
-                f64::from(shift[0]),
-                f64::from(shift[1]),
-                f64::from(shift[2]),
-            );
-            let vector = positions[j] + h.tr_mul(&n) - point;
-            let distance = vector.norm();
-            if distance < radius {
-                hits.push(Hit {
-                    j,
-                    shift,
-                    vector,
-                    distance,
-                });
-            }
-        });
+        let mut scratch = Scratch::default();
+        let offset = g.offset_in_bin(&placed.wrapped, placed.bin);
+        g.visit(
+            runs,
+            &placed.wrapped,
+            &offset,
+            hi2,
+            &mut scratch,
+            |k, _, q| {
+                let j = g.slot_atom[k] as usize;
+                let nj = g.slot_image[k];
+                let shift = [0, 1, 2].map(|a| q[a] + placed.image[a] - nj[a]);
+                let n = Vector3::new(
+                    f64::from(shift[0]),
+                    f64::from(shift[1]),
+                    f64::from(shift[2]),
+                );
+                let vector = positions[j] + h.tr_mul(&n) - point;
+                let distance = vector.norm();
+                if distance < radius {
+                    hits.push(Hit {
+                        j,
+                        shift,
+                        vector,
+                        distance,
+                    });
+                }
+            },
+        );
         hits.sort_by(|a, b| {
             a.distance
                 .total_cmp(&b.distance)

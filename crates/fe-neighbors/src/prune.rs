@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use crate::build::exact_distance;
 use crate::error::{check_radius, NeighborError, Result};
-use crate::grid::{Grid, CHUNK};
+use crate::grid::{Grid, Scratch, CHUNK};
 
 /// Delete one atom of every pair closer than `d` (Angstrom, strict `<`, every periodic image
 /// counted) and return the original indices of the removed atoms, ascending.
@@ -51,14 +51,18 @@ pub fn remove_close_pairs(structure: &mut Structure, d: f64) -> Result<Vec<usize
         .into_par_iter()
         .map(|c| -> Result<Vec<(u32, u32)>> {
             let mut pairs = Vec::new();
-            let mut scratch = Vec::new();
+            let mut scratch = Scratch::default();
             for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
                 let slot = grid.atom_slot[i] as usize;
                 let ni = grid.slot_image[slot];
                 let mut self_image: Option<f64> = None;
+                let centre = grid.slot_position(slot);
+                let bin = grid.atom_bin[i];
+                let offset = grid.offset_in_bin(&centre, bin.map(i64::from));
                 grid.visit(
-                    grid.runs_of(grid.atom_bin[i]),
-                    &grid.slot_pos[slot],
+                    grid.runs_of(bin),
+                    &centre,
+                    &offset,
                     hi2,
                     &mut scratch,
                     |k, d2, q| {
