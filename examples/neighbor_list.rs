@@ -3,8 +3,8 @@
 //! atoms move.
 //!
 //! Run: `cargo run --release --example neighbor_list` (well under a second). Expected output:
-//! atom 0's 8 first neighbours at 2.47 A, and that the list is rebuilt only after an atom moved
-//! more than half the skin.
+//! atom 0's 8 first neighbours (2.36-2.60 A in the sheared cell) with their image shifts, and
+//! that the list is rebuilt only after some atom has moved more than half the skin.
 
 use std::error::Error;
 
