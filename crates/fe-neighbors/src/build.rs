@@ -2,8 +2,10 @@
 //!
 //! Atoms are processed in fixed chunks of [`CHUNK`] atoms. Each chunk writes, per atom, the
 //! entries as sortable 64-bit keys `j << 24 | (S0 + 128) << 16 | (S1 + 128) << 8 | (S2 + 128)`
-//! and sorts each row. The chunk results are then counted, the final arrays allocated with
-//! their exact length and filled in parallel. Nothing depends on the thread count.
+//! and sorts each row; at the end of the chunk the keys are decoded into exact-size index and
+//! shift arrays. Chunks run in parallel waves of [`WAVE`]; after each wave its rows are appended
+//! in order to the list's arrays and released, and the arrays are shrunk to their length at
+//! the end. Nothing depends on the thread count.
 
 use fe_structure::Cell;
 use nalgebra::Vector3;
@@ -13,10 +15,14 @@ use crate::error::{NeighborError, Result};
 use crate::grid::{Grid, Scratch, CHUNK};
 use crate::list::ListKind;
 
+/// Chunks per wave (see [`build_rows`]).
+const WAVE: usize = 32;
+
 /// Rows of one chunk: entry count per atom and the sorted keys, row after row.
 struct ChunkRows {
     counts: Vec<usize>,
-    keys: Vec<u64>,
+    neighbors: Vec<u32>,
+    shifts: Vec<[i8; 3]>,
 }
 
 /// Offsets, neighbour indices and shifts of the list.
@@ -35,50 +41,38 @@ pub(crate) fn build_rows(
     check_images_fit(cell, cutoff)?;
     let grid = Grid::new(cell, positions, cutoff)?;
     let n_chunks = n.div_ceil(CHUNK);
-    let chunks = (0..n_chunks)
-        .into_par_iter()
-        .map(|c| {
-            chunk_rows(
-                &grid,
-                cell,
-                positions,
-                cutoff,
-                kind,
-                c * CHUNK..((c + 1) * CHUNK).min(n),
-            )
-        })
-        .collect::<Vec<Result<ChunkRows>>>()
-        .into_iter()
-        .collect::<Result<Vec<ChunkRows>>>()?;
-
     let mut offsets = Vec::with_capacity(n + 1);
     offsets.push(0_usize);
-    let mut total = 0_usize;
-    for ch in &chunks {
-        for &c in &ch.counts {
-            total += c;
-            offsets.push(total);
+    let mut neighbors: Vec<u32> = Vec::new();
+    let mut shifts: Vec<[i8; 3]> = Vec::new();
+    // Waves of chunks: each wave is searched in parallel, appended, and released, so the
+    // memory held beyond the list itself is one wave's rows.
+    for wave in (0..n_chunks).step_by(WAVE) {
+        let chunks = (wave..(wave + WAVE).min(n_chunks))
+            .into_par_iter()
+            .map(|c| {
+                chunk_rows(
+                    &grid,
+                    cell,
+                    positions,
+                    cutoff,
+                    kind,
+                    c * CHUNK..((c + 1) * CHUNK).min(n),
+                )
+            })
+            .collect::<Vec<Result<ChunkRows>>>();
+        for ch in chunks {
+            let ch = ch?;
+            for &c in &ch.counts {
+                offsets.push(offsets[offsets.len() - 1] + c);
+            }
+            neighbors.extend_from_slice(&ch.neighbors);
+            shifts.extend_from_slice(&ch.shifts);
         }
     }
-    let mut neighbors = vec![0_u32; total];
-    let mut shifts = vec![[0_i8; 3]; total];
-    let mut parts = Vec::with_capacity(chunks.len());
-    let (mut nrest, mut srest) = (neighbors.as_mut_slice(), shifts.as_mut_slice());
-    for ch in &chunks {
-        let (na, nb) = nrest.split_at_mut(ch.keys.len());
-        let (sa, sb) = srest.split_at_mut(ch.keys.len());
-        parts.push((ch, na, sa));
-        nrest = nb;
-        srest = sb;
-    }
-    parts.into_par_iter().for_each(|(ch, na, sa)| {
-        for ((key, j), s) in ch.keys.iter().zip(na.iter_mut()).zip(sa.iter_mut()) {
-            // The top 40 bits of a key hold an atom index below 2^32.
-            *j = (key >> 24) as u32;
-            *s = [16, 8, 0].map(|b| (((key >> b) & 0xff) as i16 - 128) as i8);
-        }
-    });
-    drop(chunks);
+    // Growth left spare capacity; give it back (large blocks shrink in place).
+    neighbors.shrink_to_fit();
+    shifts.shrink_to_fit();
     Ok((offsets, neighbors, shifts))
 }
 
@@ -135,9 +129,12 @@ fn chunk_rows(
         let centre = grid.slot_position(slot);
         let row_start = keys.len();
         let mut failure: Option<NeighborError> = None;
+        let bin = grid.atom_bin[i];
+        let offset = grid.offset_in_bin(&centre, bin.map(i64::from));
         grid.visit(
-            grid.runs_of(grid.atom_bin[i]),
+            grid.runs_of(bin),
             &centre,
+            &offset,
             hi2,
             &mut scratch,
             |k, d2, q| {
@@ -177,7 +174,17 @@ fn chunk_rows(
         keys[row_start..].sort_unstable();
         counts.push(keys.len() - row_start);
     }
-    Ok(ChunkRows { counts, keys })
+    // Decode into exact-size arrays (7 bytes per entry) and release the 8-byte keys.
+    let neighbors = keys.iter().map(|key| (key >> 24) as u32).collect();
+    let shifts = keys
+        .iter()
+        .map(|key| [16, 8, 0].map(|b| (((key >> b) & 0xff) as i16 - 128) as i8))
+        .collect();
+    Ok(ChunkRows {
+        counts,
+        neighbors,
+        shifts,
+    })
 }
 
 fn s_to_i8(s: [i64; 3]) -> std::result::Result<[i8; 3], std::num::TryFromIntError> {

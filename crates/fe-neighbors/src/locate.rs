@@ -95,26 +95,34 @@ impl<'a> PointLocator<'a> {
         let h = self.structure.cell().matrix();
         let positions = self.structure.positions();
         let mut scratch = Scratch::default();
-        g.visit(runs, &placed.wrapped, hi2, &mut scratch, |k, _, q| {
-            let j = g.slot_atom[k] as usize;
-            let nj = g.slot_image[k];
-            let shift = [0, 1, 2].map(|a| q[a] + placed.image[a] - nj[a]);
-            let n = Vector3::new(
-                f64::from(shift[0]),
-                f64::from(shift[1]),
-                f64::from(shift[2]),
-            );
-            let vector = positions[j] + h.tr_mul(&n) - point;
-            let distance = vector.norm();
-            if distance < radius {
-                hits.push(Hit {
-                    j,
-                    shift,
-                    vector,
-                    distance,
-                });
-            }
-        });
+        let offset = g.offset_in_bin(&placed.wrapped, placed.bin);
+        g.visit(
+            runs,
+            &placed.wrapped,
+            &offset,
+            hi2,
+            &mut scratch,
+            |k, _, q| {
+                let j = g.slot_atom[k] as usize;
+                let nj = g.slot_image[k];
+                let shift = [0, 1, 2].map(|a| q[a] + placed.image[a] - nj[a]);
+                let n = Vector3::new(
+                    f64::from(shift[0]),
+                    f64::from(shift[1]),
+                    f64::from(shift[2]),
+                );
+                let vector = positions[j] + h.tr_mul(&n) - point;
+                let distance = vector.norm();
+                if distance < radius {
+                    hits.push(Hit {
+                        j,
+                        shift,
+                        vector,
+                        distance,
+                    });
+                }
+            },
+        );
         hits.sort_by(|a, b| {
             a.distance
                 .total_cmp(&b.distance)

@@ -56,9 +56,13 @@ pub fn remove_close_pairs(structure: &mut Structure, d: f64) -> Result<Vec<usize
                 let slot = grid.atom_slot[i] as usize;
                 let ni = grid.slot_image[slot];
                 let mut self_image: Option<f64> = None;
+                let centre = grid.slot_position(slot);
+                let bin = grid.atom_bin[i];
+                let offset = grid.offset_in_bin(&centre, bin.map(i64::from));
                 grid.visit(
-                    grid.runs_of(grid.atom_bin[i]),
-                    &grid.slot_position(slot),
+                    grid.runs_of(bin),
+                    &centre,
+                    &offset,
                     hi2,
                     &mut scratch,
                     |k, d2, q| {

@@ -70,3 +70,18 @@ fn lists_match_brute_force_for_many_atoms_and_bins() {
     check_against_brute_force(&s, 3.0, &what);
     check_against_brute_force(&s, 5.3, &what);
 }
+
+#[test]
+fn lists_match_brute_force_in_orthogonal_cells_where_far_bins_are_skipped() {
+    for seed in 800..830_u64 {
+        let pbc = [seed % 2 == 0, seed % 3 != 0, seed % 5 != 0];
+        let (lmin, lmax, n) = if seed % 4 == 0 {
+            (1.5, 3.5, 3)
+        } else {
+            (5.0, 12.0, 40)
+        };
+        let (s, what) = random(seed, n, lmin, lmax, 0.0, pbc, seed % 3 == 0);
+        check_against_brute_force(&s, 5.3, &what);
+        check_against_brute_force(&s, 2.7, &what);
+    }
+}

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{bcc, random};
-use fe_neighbors::{ListKind, NeighborError, NeighborList};
+use fe_neighbors::{remove_close_pairs, ListKind, NeighborError, NeighborList};
 use fe_structure::{Cell, Element, Structure};
 use nalgebra::Vector3;
 
@@ -26,6 +26,41 @@ fn lists_are_bit_identical_for_one_two_and_three_threads() {
             let other = in_pool(threads, || NeighborList::new(&s, 5.3, kind).expect("list"));
             assert_eq!(one, other, "{kind:?} list differs with {threads} threads");
         }
+    }
+}
+
+#[test]
+fn lists_spanning_several_build_waves_are_thread_independent() {
+    // 35,152 atoms: 35 chunks of 1024, more than one wave of 32 chunks.
+    let s = bcc(26, 2.855, 0.02, 0.0, 23);
+    let one = in_pool(1, || {
+        NeighborList::new(&s, 2.65, ListKind::Full).expect("list")
+    });
+    // First neighbours within 2.472 +- 0.07 A, second ones beyond 2.78 A: 8 per atom at 2.65 A.
+    assert!(one.counts().iter().all(|&c| c == 8));
+    let two = in_pool(2, || {
+        NeighborList::new(&s, 2.65, ListKind::Full).expect("list")
+    });
+    assert_eq!(one, two);
+    let m = one.memory();
+    assert_eq!(m.allocated_entry_bytes, m.entry_bytes, "{m:?}");
+}
+
+#[test]
+fn close_pair_removal_is_the_same_for_one_two_and_three_threads() {
+    // 3456 atoms with many pairs closer than 2.3 A: four search chunks.
+    let s = bcc(12, 2.855, 0.25, 0.0, 22);
+    let run = |threads| {
+        in_pool(threads, || {
+            let mut t = s.clone();
+            let removed = remove_close_pairs(&mut t, 2.3).expect("removal");
+            (removed, t)
+        })
+    };
+    let one = run(1);
+    assert!(one.0.len() > 20, "only {} atoms removed", one.0.len());
+    for threads in [2, 3] {
+        assert_eq!(run(threads), one, "removal differs with {threads} threads");
     }
 }
 

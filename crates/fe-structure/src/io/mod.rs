@@ -2,7 +2,7 @@
 //!
 //! Every reader takes a [`BufRead`](std::io::BufRead) plus a display name for messages and
 //! streams line by line (memory stays proportional to the atoms kept); every writer takes a
-//! [`Write`](std::io::Write). [`read_path`] and [`write_path`] pick the format from the file
+//! [`Write`]. [`read_path`] and [`write_path`] pick the format from the file
 //! name ([`Format::from_path`]). Atom order is preserved by every reader and writer.
 //!
 //! Formats whose atoms carry a type number instead of an element (LAMMPS data and dump

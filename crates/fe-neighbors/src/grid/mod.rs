@@ -18,6 +18,10 @@ use rayon::prelude::*;
 
 use crate::error::{NeighborError, Result};
 
+mod search;
+
+pub(crate) use search::Scratch;
+
 /// The stencil covers this much (relatively) more than the cutoff, so that rounding in the
 /// bin assignment can never hide a neighbour one bin further out.
 const WIDTH_MARGIN: f64 = 1e-9;
@@ -41,6 +45,8 @@ pub(crate) struct Run {
     pub hi: u32,
     /// Image along this axis, in lattice vectors.
     pub q: i32,
+    /// Offset in bins of `lo` from the centre's bin, before wrapping.
+    pub d: i64,
 }
 
 /// Binned atoms. See the module documentation.
@@ -68,6 +74,11 @@ pub(crate) struct Grid {
     pub atom_slot: Vec<u32>,
     /// Bin coordinates of every atom.
     pub atom_bin: Vec<[u32; 3]>,
+    /// Bin width along each axis (Angstrom).
+    bin_len: [f64; 3],
+    /// True when the lattice vectors are mutually orthogonal: then the perpendicular gaps to a
+    /// bin along the three axes add in squares, and bins beyond the cutoff are skipped.
+    orthogonal: bool,
     /// Runs of the stencil around every bin coordinate, per axis.
     runs: [Vec<Vec<Run>>; 3],
     /// Absolute distance tolerance (Angstrom) below which wrapped and exact distances may
@@ -154,6 +165,8 @@ impl Grid {
             slot_image: Vec::new(),
             atom_slot: Vec::new(),
             atom_bin: Vec::new(),
+            bin_len: [0, 1, 2].map(|a| span[a] * widths[a] / nb[a] as f64),
+            orthogonal: is_orthogonal(&h),
             runs: [Vec::new(), Vec::new(), Vec::new()],
             tol: 0.0,
         };
@@ -198,8 +211,8 @@ impl Grid {
             let b = bin_of(p);
             let k = next[b];
             next[b] += 1;
-            for a in 0..3 {
-                slot_xyz[a][k] = p.wrapped[a];
+            for (component, x) in slot_xyz.iter_mut().zip(p.wrapped) {
+                component[k] = x;
             }
             // n < 2^32 was checked in `new`.
             slot_atom[k] = i as u32;
@@ -278,139 +291,7 @@ impl Grid {
         })
     }
 
-    /// The stencil runs along axis `a` around bin coordinate `b` (which may lie outside the
-    /// grid along an open axis).
-    pub fn axis_runs(&self, a: usize, b: i64) -> Vec<Run> {
-        let nb = self.nb[a] as i64;
-        let m = self.reach[a];
-        let mut runs: Vec<Run> = Vec::new();
-        if !self.pbc[a] {
-            let lo = (b - m).max(0);
-            let hi = (b + m).min(nb - 1);
-            if lo <= hi {
-                // 0 <= lo <= hi < nb <= u32::MAX bins.
-                runs.push(Run {
-                    lo: lo as u32,
-                    hi: hi as u32,
-                    q: 0,
-                });
-            }
-            return runs;
-        }
-        for d in -m..=m {
-            let x = b + d;
-            let q = x.div_euclid(nb) as i32;
-            let bin = x.rem_euclid(nb) as u32;
-            match runs.last_mut() {
-                Some(run) if run.q == q && run.hi + 1 == bin => run.hi = bin,
-                _ => runs.push(Run {
-                    lo: bin,
-                    hi: bin,
-                    q,
-                }),
-            }
-        }
-        runs
-    }
-
-    /// The precomputed stencil runs of an in-grid bin coordinate.
-    pub fn runs_of(&self, bin: [u32; 3]) -> [&[Run]; 3] {
-        [0, 1, 2].map(|a| self.runs[a][bin[a] as usize].as_slice())
-    }
-
-    /// The lattice translation q H (Angstrom).
-    pub fn translation(&self, q: [i32; 3]) -> [f64; 3] {
-        let t = self.h.tr_mul(&Vector3::new(
-            f64::from(q[0]),
-            f64::from(q[1]),
-            f64::from(q[2]),
-        ));
-        [t.x, t.y, t.z]
-    }
-
-    /// Call `f(slot, d2, q)` for every slot within squared distance `r2` of the wrapped point
-    /// `centre`, over the stencil `runs` (squared distances from wrapped positions). `scratch`
-    /// is working memory reused between calls.
-    #[inline]
-    pub fn visit(
-        &self,
-        runs: [&[Run]; 3],
-        centre: &[f64; 3],
-        r2: f64,
-        scratch: &mut Scratch,
-        mut f: impl FnMut(usize, f64, [i32; 3]),
-    ) {
-        let [nb1, nb2] = [self.nb[1], self.nb[2]];
-        for r0 in runs[0] {
-            for b0 in r0.lo..=r0.hi {
-                for r1 in runs[1] {
-                    for b1 in r1.lo..=r1.hi {
-                        let base = (b0 as usize * nb1 + b1 as usize) * nb2;
-                        for r2r in runs[2] {
-                            let q = [r0.q, r1.q, r2r.q];
-                            let c = if q == [0, 0, 0] {
-                                *centre
-                            } else {
-                                let t = self.translation(q);
-                                [centre[0] - t[0], centre[1] - t[1], centre[2] - t[2]]
-                            };
-                            let lo = self.start[base + r2r.lo as usize];
-                            let hi = self.start[base + r2r.hi as usize + 1];
-                            let xyz = [0, 1, 2].map(|a| &self.slot_xyz[a][lo..hi]);
-                            let found = within(xyz, &c, r2, scratch);
-                            for &k in &scratch.hits[..found] {
-                                f(lo + k as usize, scratch.d2[k as usize], q);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Working memory of [`Grid::visit`], reused between calls.
-#[derive(Debug, Default)]
-pub(crate) struct Scratch {
-    d2: Vec<f64>,
-    hits: Vec<u32>,
-}
-
-/// Squared distances of the points `xyz` (one slice per component) from `c` into
-/// `scratch.d2`, and the indices of those below `r2` at the front of `scratch.hits`; returns
-/// how many. Two passes: a vectorisable distance loop, then a branch-free compaction that
-/// writes every index and advances only on hits.
-#[inline]
-fn within(xyz: [&[f64]; 3], c: &[f64; 3], r2: f64, scratch: &mut Scratch) -> usize {
-    let n = xyz[0].len();
-    if scratch.d2.len() < n {
-        scratch.d2.resize(n, 0.0);
-        scratch.hits.resize(n, 0);
-    }
-    let d2 = &mut scratch.d2[..n];
-    for (((d, x), y), z) in d2
-        .iter_mut()
-        .zip(xyz[0])
-        .zip(&xyz[1][..n])
-        .zip(&xyz[2][..n])
-    {
-        let dx = x - c[0];
-        let dy = y - c[1];
-        let dz = z - c[2];
-        *d = dx * dx + dy * dy + dz * dz;
-    }
-    let hits = &mut scratch.hits[..n];
-    let mut found = 0;
-    for (k, &d) in d2.iter().enumerate() {
-        // found <= k < n == hits.len(); a bin run holds fewer than 2^32 atoms.
-        hits[found] = k as u32;
-        found += usize::from(d < r2);
-    }
-    found
-}
-
-/// The wrapped position of slot `k`.
-impl Grid {
+    /// The wrapped position of slot `k` (Angstrom).
     pub fn slot_position(&self, k: usize) -> [f64; 3] {
         [
             self.slot_xyz[0][k],
@@ -418,6 +299,14 @@ impl Grid {
             self.slot_xyz[2][k],
         ]
     }
+}
+
+/// True when the rows of `h` are mutually orthogonal (to 1e-12 relative).
+fn is_orthogonal(h: &Matrix3<f64>) -> bool {
+    let rows = [0, 1, 2].map(|i| h.row(i).transpose());
+    [(0, 1), (0, 2), (1, 2)]
+        .iter()
+        .all(|&(i, j)| rows[i].dot(&rows[j]).abs() <= 1e-12 * rows[i].norm() * rows[j].norm())
 }
 
 /// Smallest and largest fractional coordinate along each axis (zeros when empty).
