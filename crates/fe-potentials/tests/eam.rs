@@ -2,14 +2,18 @@
 //! differences and invariances; the shared LAMMPS reference data (ignored without it).
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
+mod common;
+
+use common::{check_fd, eval};
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use fe_neighbors::{ListKind, NeighborList};
 use fe_potentials::eam::{Eam, EamStyle};
-use fe_potentials::{BoundAtoms, Evaluator, Potential, PotentialError, Request, Results};
+use fe_potentials::{BoundAtoms, Evaluator, Potential, PotentialError, Request};
 use fe_structure::{Cell, Element, Structure};
-use fe_testkit::{fd_forces, fd_virial, max_abs_diff, random_structure};
+use fe_testkit::{max_abs_diff, random_structure};
 use nalgebra::Vector3;
 
 /// Smooth toy functions tabulated into a file: F(rho) = -sqrt(rho) + 0.01 rho^2,
@@ -81,13 +85,6 @@ fn funcfl_text(z: u32) -> String {
     s
 }
 
-fn eval(pot: &dyn Potential, s: &Structure, request: Request) -> Results {
-    let binding = pot.bind(&s.elements()).unwrap();
-    let atoms = BoundAtoms::new(s, &binding).unwrap();
-    let list = NeighborList::new(s, pot.cutoff(), ListKind::Full).unwrap();
-    pot.compute(&atoms, &list, request).unwrap()
-}
-
 /// A rattled bcc crystal in a sheared triclinic cell, optionally with a second species.
 fn test_structure(seed: u64, two_species: bool) -> Structure {
     let mut s = random_structure(seed, 30, 7.0, 8.5, 0.3, [true; 3], true);
@@ -99,37 +96,6 @@ fn test_structure(seed: u64, two_species: bool) -> Structure {
         }
     }
     s
-}
-
-fn check_fd(pot: &dyn Potential, s: &Structure) {
-    let r = eval(pot, s, Request::ALL);
-    let e_of = |t: &Structure| eval(pot, t, Request::ENERGY).energy;
-    let atoms: Vec<usize> = (0..s.len()).step_by(3).collect();
-    let fd = fd_forces(s, &atoms, 1e-5, e_of);
-    let forces = r.forces.as_ref().unwrap();
-    let analytic: Vec<_> = atoms.iter().map(|&i| forces[i]).collect();
-    let fmax = forces.iter().map(|f| f.abs().max()).fold(0.0, f64::max);
-    let err = max_abs_diff(&fd, &analytic);
-    assert!(
-        err < 1e-5 * fmax.max(1.0),
-        "force FD error {err} (fmax {fmax})"
-    );
-    assert!(
-        err > 0.0,
-        "analytic and FD forces are bit-identical: the test cannot fail"
-    );
-    let w = r.virial.unwrap();
-    let wfd = fd_virial(s, 1e-6, e_of);
-    let werr = (w - wfd).abs().max();
-    assert!(
-        werr < 1e-5 * w.abs().max().max(1.0),
-        "virial FD error {werr}\n{w}\n{wfd}"
-    );
-    // per-atom energies sum to the total; net force vanishes
-    let pe: f64 = r.per_atom_energy.unwrap().iter().sum();
-    assert!((pe - r.energy).abs() < 1e-10 * r.energy.abs().max(1.0));
-    let net: Vector3<f64> = forces.iter().sum();
-    assert!(net.abs().max() < 1e-10, "net force {net}");
 }
 
 fn temp_file(name: &str, text: &str) -> PathBuf {
@@ -149,7 +115,7 @@ fn eam_setfl_forces_and_virial_match_finite_differences_on_sheared_cells() {
     )
     .unwrap();
     for seed in [1, 2] {
-        check_fd(&pot, &test_structure(seed, true));
+        check_fd(&pot, &test_structure(seed, true), 1e-5);
     }
 }
 
@@ -161,18 +127,18 @@ fn eam_fs_forces_and_virial_match_finite_differences_with_two_species() {
         EamStyle::FinnisSinclair,
     )
     .unwrap();
-    check_fd(&pot, &test_structure(3, true));
+    check_fd(&pot, &test_structure(3, true), 1e-5);
 }
 
 #[test]
 fn eam_funcfl_forces_and_virial_match_finite_differences_and_mix_two_files() {
     let pot = Eam::from_setfl_str(&funcfl_text(26), "toy.eam", EamStyle::Funcfl).unwrap();
-    check_fd(&pot, &test_structure(4, false));
+    check_fd(&pot, &test_structure(4, false), 1e-5);
     let a = temp_file("fe.eam", &funcfl_text(26));
     let b = temp_file("w.eam", &funcfl_text(74));
     let mixed = Eam::from_paths(&[a.as_path(), b.as_path()], EamStyle::Funcfl).unwrap();
     assert_eq!(mixed.elements(), &[Element::FE, Element::W]);
-    check_fd(&mixed, &test_structure(5, true));
+    check_fd(&mixed, &test_structure(5, true), 1e-5);
 }
 
 #[test]
@@ -185,7 +151,7 @@ fn eam_small_cell_below_twice_the_cutoff_matches_finite_differences() {
     )
     .unwrap();
     let s = random_structure(9, 3, 3.5, 4.0, 0.2, [true; 3], false);
-    check_fd(&pot, &s);
+    check_fd(&pot, &s, 1e-5);
 }
 
 #[test]

@@ -2,52 +2,22 @@
 //! elements, export round trips, and agreement with the NIST W table (shared data).
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
-use fe_neighbors::{ListKind, NeighborList};
+mod common;
+
+use common::{check_fd, eval};
+
 use fe_potentials::eam::{Eam, EamStyle, Zhou2004};
-use fe_potentials::{BoundAtoms, Potential, Request, Results};
+use fe_potentials::{Potential, Request};
 use fe_structure::build::{bcc, fcc, hcp, rattle};
-use fe_structure::{Element, Structure};
-use fe_testkit::{fd_forces, fd_virial, max_abs_diff, random_structure};
-
-fn eval(pot: &dyn Potential, s: &Structure, request: Request) -> Results {
-    let binding = pot.bind(&s.elements()).unwrap();
-    let atoms = BoundAtoms::new(s, &binding).unwrap();
-    let list = NeighborList::new(s, pot.cutoff(), ListKind::Full).unwrap();
-    pot.compute(&atoms, &list, request).unwrap()
-}
-
-fn check_fd(pot: &dyn Potential, s: &Structure) {
-    let r = eval(pot, s, Request::ALL);
-    let e_of = |t: &Structure| eval(pot, t, Request::ENERGY).energy;
-    let atoms: Vec<usize> = (0..s.len()).step_by(4).collect();
-    let fd = fd_forces(s, &atoms, 1e-5, e_of);
-    let forces = r.forces.as_ref().unwrap();
-    let analytic: Vec<_> = atoms.iter().map(|&i| forces[i]).collect();
-    let fmax = forces.iter().map(|f| f.abs().max()).fold(0.0, f64::max);
-    let err = max_abs_diff(&fd, &analytic);
-    assert!(
-        err < 1e-6 * fmax.max(1.0),
-        "force FD error {err} (fmax {fmax})"
-    );
-    assert!(
-        err > 0.0,
-        "FD and analytic forces bit-identical: the check cannot fail"
-    );
-    let w = r.virial.unwrap();
-    let wfd = fd_virial(s, 1e-6, e_of);
-    let werr = (w - wfd).abs().max();
-    assert!(
-        werr < 1e-5 * w.abs().max().max(1.0),
-        "virial FD error {werr}"
-    );
-}
+use fe_structure::Element;
+use fe_testkit::{max_abs_diff, random_structure};
 
 #[test]
 fn zhou_forces_and_virial_match_finite_differences_for_fe_w_and_the_alloy() {
     let fe = Zhou2004::new(&[Element::FE]).unwrap();
     let mut s = bcc(Element::FE, 2.855).unwrap().replicate(3, 3, 3).unwrap();
     rattle(&mut s, 0.1, 11).unwrap();
-    check_fd(&fe, &s);
+    check_fd(&fe, &s, 1e-6);
     let both = Zhou2004::new(&[Element::FE, Element::W]).unwrap();
     let mut t = random_structure(12, 40, 8.0, 9.0, 0.3, [true; 3], true);
     for (k, e) in t.species_mut().iter_mut().enumerate() {
@@ -55,7 +25,7 @@ fn zhou_forces_and_virial_match_finite_differences_for_fe_w_and_the_alloy() {
             *e = Element::W;
         }
     }
-    check_fd(&both, &t);
+    check_fd(&both, &t, 1e-6);
 }
 
 #[test]
