@@ -2,42 +2,15 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use common::{fe, fixture, json_stdout, temp};
+
+use std::path::Path;
 
 use fe_structure::io::{read_one, ReadOptions};
 use fe_testkit::brute_force_neighbors;
 use serde_json::Value;
-
-fn fe(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fe"))
-        .args(args)
-        .output()
-        .expect("the fe binary runs")
-}
-
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-fn json_stdout(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "fe failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is exactly one JSON document")
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("fe-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
 
 #[test]
 fn fe_info_reports_atoms_species_cell_and_density() {

@@ -2,44 +2,15 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use common::{fe, fixture, json_stdout, temp};
 
 use serde_json::Value;
 
-fn fe(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fe"))
-        .args(args)
-        .output()
-        .expect("the fe binary runs")
-}
-
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("fe-cli-eval-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
-
-fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "fe failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is one JSON document")
-}
-
 #[test]
 fn fe_eval_zhou2004_gives_the_cli_md_keys_consistently() {
-    let v = json(&fe(&[
+    let v = json_stdout(&fe(&[
         "eval",
         "--potential",
         "zhou2004",
@@ -88,14 +59,14 @@ fn fe_export_eam_of_zhou2004_evaluates_like_the_analytic_model() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(o.stdout.is_empty());
     let spec = format!("eam:{}", out.display());
-    let a = json(&fe(&[
+    let a = json_stdout(&fe(&[
         "eval",
         "--potential",
         "zhou2004",
         "--input",
         &fixture("fe_tric16.extxyz"),
     ]));
-    let b = json(&fe(&[
+    let b = json_stdout(&fe(&[
         "eval",
         "--potential",
         &spec,
@@ -176,7 +147,7 @@ fn fe_eval_reproduces_the_lammps_eam_reference() {
         let input = shared
             .join("reference")
             .join(r["structure"].as_str().unwrap());
-        let v = json(&fe(&[
+        let v = json_stdout(&fe(&[
             "eval",
             "--potential",
             &spec,
