@@ -71,6 +71,30 @@ fn check_grid(t: &Tokens<'_>, n: usize, d: f64, what: &str) -> Result<()> {
     Ok(())
 }
 
+/// The grid line shared by every format: N_rho, d_rho, N_r, d_r, cutoff.
+struct Grid {
+    nrho: usize,
+    drho: f64,
+    nr: usize,
+    dr: f64,
+    cutoff: f64,
+}
+
+/// Read and check the grid line.
+fn grid(t: &mut Tokens<'_>) -> Result<Grid> {
+    let g = Grid {
+        nrho: t.count("N_rho")?,
+        drho: t.real("d_rho")?,
+        nr: t.count("N_r")?,
+        dr: t.real("d_r")?,
+        cutoff: t.real("cutoff")?,
+    };
+    check_grid(t, g.nrho, g.drho, "embedding")?;
+    check_grid(t, g.nr, g.dr, "radial")?;
+    check_cutoff(t, g.cutoff)?;
+    Ok(g)
+}
+
 /// Parse a funcfl file.
 pub(crate) fn funcfl(text: &str, file: &str) -> Result<Funcfl> {
     check_units(text.lines().next().unwrap_or(""), file)?;
@@ -80,14 +104,13 @@ pub(crate) fn funcfl(text: &str, file: &str) -> Result<Funcfl> {
         Element::from_z(z as u32).map_err(|_| t.err(format_args!("unknown atomic number {z}")))?;
     let mass = t.real("mass")?;
     t.next_line();
-    let nrho = t.count("N_rho")?;
-    let drho = t.real("d_rho")?;
-    let nr = t.count("N_r")?;
-    let dr = t.real("d_r")?;
-    let cutoff = t.real("cutoff")?;
-    check_grid(&t, nrho, drho, "embedding")?;
-    check_grid(&t, nr, dr, "radial")?;
-    check_cutoff(&t, cutoff)?;
+    let Grid {
+        nrho,
+        drho,
+        nr,
+        dr,
+        cutoff,
+    } = grid(&mut t)?;
     let frho = t.reals(nrho, "F(rho) value")?;
     let zr = t.reals(nr, "Z(r) value")?;
     let rhor = t.reals(nr, "rho(r) value")?;
@@ -135,14 +158,13 @@ pub(crate) fn setfl(text: &str, file: &str, fs: bool) -> Result<Setfl> {
         }
         elements.push(e);
     }
-    let nrho = t.count("N_rho")?;
-    let drho = t.real("d_rho")?;
-    let nr = t.count("N_r")?;
-    let dr = t.real("d_r")?;
-    let cutoff = t.real("cutoff")?;
-    check_grid(&t, nrho, drho, "embedding")?;
-    check_grid(&t, nr, dr, "radial")?;
-    check_cutoff(&t, cutoff)?;
+    let Grid {
+        nrho,
+        drho,
+        nr,
+        dr,
+        cutoff,
+    } = grid(&mut t)?;
     t.next_line();
     let mut masses = Vec::with_capacity(n);
     let mut frho = Vec::with_capacity(n);

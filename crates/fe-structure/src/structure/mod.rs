@@ -45,6 +45,16 @@ pub struct Structure {
     info: BTreeMap<String, InfoValue>,
 }
 
+/// Names a per-atom property may not take: dedicated fields of [`Structure`] own them.
+pub const RESERVED_PROPERTY_NAMES: [&str; 6] = [
+    "species",
+    "pos",
+    "positions",
+    "velocities",
+    "masses",
+    "fixed",
+];
+
 fn check_len(what: &str, expected: usize, got: usize) -> Result<()> {
     if expected == got {
         Ok(())
@@ -241,15 +251,10 @@ impl Structure {
     /// [`StructureError::Invalid`] for an empty name, a zero-component column or a name that
     /// a dedicated field owns (`species`, `pos`, `positions`, `velocities`, `masses`, `fixed`).
     pub fn set_property(&mut self, name: &str, p: Property) -> Result<()> {
-        const RESERVED: [&str; 6] = [
-            "species",
-            "pos",
-            "positions",
-            "velocities",
-            "masses",
-            "fixed",
-        ];
-        if name.is_empty() || name.contains(char::is_whitespace) || RESERVED.contains(&name) {
+        if name.is_empty()
+            || name.contains(char::is_whitespace)
+            || RESERVED_PROPERTY_NAMES.contains(&name)
+        {
             return Err(StructureError::Invalid(format!(
                 "`{name}` cannot name a per-atom property (empty, white space, or reserved)"
             )));

@@ -2,6 +2,7 @@
 
 use crate::error::Result;
 use crate::io::text::Line;
+use crate::structure::RESERVED_PROPERTY_NAMES;
 
 /// What one column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,16 +61,6 @@ const POSITION_SETS: [(PosKind, [&str; 3]); 4] = [
     (PosKind::ScaledUnwrapped, ["xsu", "ysu", "zsu"]),
     (PosKind::Cartesian, ["x", "y", "z"]),
     (PosKind::Scaled, ["xs", "ys", "zs"]),
-];
-
-/// Names that a per-atom property may not take.
-const RESERVED: [&str; 6] = [
-    "species",
-    "pos",
-    "positions",
-    "velocities",
-    "masses",
-    "fixed",
 ];
 
 impl Layout {
@@ -173,7 +164,7 @@ impl Layout {
 
     /// `name` if no other property has it and it is not reserved.
     fn checked_name(&self, line: &Line<'_>, name: &str) -> Result<String> {
-        if RESERVED.contains(&name) || self.props.iter().any(|(p, _)| p == name) {
+        if RESERVED_PROPERTY_NAMES.contains(&name) || self.props.iter().any(|(p, _)| p == name) {
             return Err(line.err(format_args!(
                 "column `{name}` cannot be kept as a per-atom property (reserved or repeated name)"
             )));
