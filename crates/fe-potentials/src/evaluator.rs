@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use fe_neighbors::{ListKind, NeighborList, SkinTracker};
+use fe_neighbors::{NeighborList, SkinTracker};
 use fe_structure::{Element, Structure};
 
 use crate::error::Result;
@@ -11,10 +11,10 @@ use crate::potential::{Binding, BoundAtoms, Potential, Request, Results};
 /// Default Verlet skin (Angstrom).
 pub const DEFAULT_SKIN: f64 = 1.0;
 
-/// Owns a potential, the binding of the structure's elements and a full neighbour list built at
-/// cutoff + skin. The list is rebuilt only when an atom moved more than skin/2 since the last
-/// build, the cell changed, or atoms were added or removed; positions are never wrapped.
-/// Because rows are sorted and kernels filter by the true cutoff, a reused list gives results
+/// Owns a potential, the binding of the structure's elements and a neighbour list of the kind
+/// the potential prefers ([`Potential::list_kind`]), built at cutoff + skin. The list is
+/// rebuilt only when an atom moved more than skin/2 since the last build, the cell changed,
+/// or atoms were added or removed; positions are never wrapped. Because rows are sorted and kernels filter by the true cutoff, a reused list gives results
 /// bit-identical to a fresh one.
 ///
 /// Minimizers, MD and Monte Carlo call [`Evaluator::evaluate`] every step.
@@ -89,7 +89,7 @@ impl Evaluator {
             self.list = Some(self.tracker.build(
                 structure,
                 self.potential.cutoff(),
-                ListKind::Full,
+                self.potential.list_kind(),
             )?);
             self.builds += 1;
         }

@@ -56,12 +56,22 @@ pub struct Results {
 /// An interatomic potential: stateless, thread-safe and immutable after construction.
 ///
 /// A potential evaluates a structure whose elements were first mapped to its species by
-/// [`Potential::bind`], on a **full** neighbour list built at least at [`Potential::cutoff`]
-/// (a longer list, e.g. with a Verlet skin, is fine: kernels filter by the true cutoff,
-/// `r < cutoff`). The [`crate::Evaluator`] does both steps and keeps the list between calls.
+/// [`Potential::bind`], on a neighbour list built at least at [`Potential::cutoff`] (a longer
+/// list, e.g. with a Verlet skin, is fine: kernels filter by the true cutoff, `r < cutoff`).
+/// Every potential takes a **full** list; one whose [`Potential::list_kind`] is
+/// [`ListKind::Half`] also takes a half list, and is fastest with it. The
+/// [`crate::Evaluator`] does both steps, builds the kind the potential prefers and keeps the
+/// list between calls.
 pub trait Potential: Send + Sync + std::fmt::Debug {
     /// Interaction cutoff (Angstrom); pairs at `r >= cutoff` do not interact.
     fn cutoff(&self) -> f64;
+
+    /// The kind of neighbour list this potential is fastest with. [`ListKind::Full`] (the
+    /// default) means it needs a full list; [`ListKind::Half`] means it takes either kind and
+    /// gives the same result with both.
+    fn list_kind(&self) -> ListKind {
+        ListKind::Full
+    }
 
     /// The elements this potential describes, in its species order.
     fn elements(&self) -> &[Element];
@@ -74,11 +84,11 @@ pub trait Potential: Send + Sync + std::fmt::Debug {
         Binding::new(self.elements(), present)
     }
 
-    /// Energy (and on request forces, virial, per-atom energies) of `atoms` with the full
-    /// neighbour list `list`.
+    /// Energy (and on request forces, virial, per-atom energies) of `atoms` with the
+    /// neighbour list `list` (full, or of the potential's [`Potential::list_kind`]).
     ///
     /// # Errors
-    /// A list that is not full or shorter than the cutoff, atoms closer than the potential
+    /// A list of a kind the potential does not take or shorter than the cutoff, atoms closer than the potential
     /// allows, non-finite results.
     fn compute(
         &self,
@@ -199,6 +209,15 @@ pub fn check_list(atoms: &BoundAtoms<'_>, list: &NeighborList, cutoff: f64) -> R
     if list.kind() != ListKind::Full {
         return Err(PotentialError::List("potentials need a full list".into()));
     }
+    check_list_rows(atoms, list, cutoff)
+}
+
+/// [`check_list`] without the kind: for kernels that take a half or a full list.
+pub(crate) fn check_list_rows(
+    atoms: &BoundAtoms<'_>,
+    list: &NeighborList,
+    cutoff: f64,
+) -> Result<()> {
     if list.cutoff() < cutoff {
         return Err(PotentialError::List(format!(
             "built at {} A, shorter than the potential's cutoff {cutoff} A",

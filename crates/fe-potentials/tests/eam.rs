@@ -155,6 +155,45 @@ fn eam_small_cell_below_twice_the_cutoff_matches_finite_differences() {
 }
 
 #[test]
+fn eam_gives_the_same_bits_for_any_thread_count_and_either_list_kind() {
+    let pot = Eam::from_setfl_str(
+        &setfl_text(&["Fe", "W"], true),
+        "toy.eam.fs",
+        EamStyle::FinnisSinclair,
+    )
+    .unwrap();
+    // 1,440 atoms, several blocks; atoms shuffled so that rows reach far-away indices.
+    let s = test_structure(7, true).replicate(4, 4, 3).unwrap();
+    let mut order: Vec<usize> = (0..s.len()).collect();
+    order.sort_by_key(|&i| (i * 7919) % s.len());
+    let s = s
+        .gather(&order, order.iter().map(|&i| s.positions()[i]).collect())
+        .unwrap();
+    let binding = pot.bind(&s.elements()).unwrap();
+    let atoms = BoundAtoms::new(&s, &binding).unwrap();
+    let full = NeighborList::new(&s, pot.cutoff() + 0.5, ListKind::Full).unwrap();
+    let half = NeighborList::new(&s, pot.cutoff() + 0.5, ListKind::Half).unwrap();
+    let reference = pot.compute(&atoms, &full, Request::ALL).unwrap();
+    for threads in [1, 2, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        for list in [&full, &half] {
+            let r = pool
+                .install(|| pot.compute(&atoms, list, Request::ALL))
+                .unwrap();
+            assert_eq!(r, reference, "{threads} threads, {:?} list", list.kind());
+        }
+    }
+    // Per-atom energies sum to the total and forces to zero, pairs counted once.
+    let e: f64 = reference.per_atom_energy.as_ref().unwrap().iter().sum();
+    assert!((e - reference.energy).abs() < 1e-10 * reference.energy.abs());
+    let net: Vector3<f64> = reference.forces.as_ref().unwrap().iter().sum();
+    assert!(net.norm() < 1e-9, "net force {net}");
+}
+
+#[test]
 fn eam_invariances_thread_count_energy_only_and_list_reuse() {
     let pot = Arc::new(
         Eam::from_setfl_str(

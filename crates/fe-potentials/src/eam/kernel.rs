@@ -1,15 +1,23 @@
 //! The one EAM kernel, generic over where the functions come from (LAMMPS tables or the
-//! analytic Zhou 2004 forms): two passes over a full neighbour list, gathering forces.
+//! analytic Zhou 2004 forms): two passes that evaluate every pair once, as LAMMPS does with a
+//! half list and Newton's third law, in a fixed partition of the atoms so that results do not
+//! depend on the number of threads.
 
-use fe_neighbors::NeighborList;
+use std::ops::{AddAssign, Range};
+
+use fe_neighbors::{ListKind, NeighborList};
 use nalgebra::{Matrix3, Vector3};
 use rayon::prelude::*;
 
 use crate::error::{PotentialError, Result};
-use crate::potential::{check_list, BoundAtoms, Request, Results};
+use crate::potential::{check_list_rows, BoundAtoms, Request, Results};
 
-/// Atoms per parallel task; fixed, so results do not depend on the number of threads.
-const CHUNK: usize = 256;
+/// The most blocks the atoms are split into; a power of two.
+const MAX_BLOCKS: usize = 8;
+/// The fewest atoms per block before the atoms are split further.
+const MIN_BLOCK_ATOMS: usize = 256;
+/// Atoms per task of the per-atom steps (embedding, reductions).
+const CHUNK: usize = 4096;
 
 /// The EAM functions of every species (pair). Units: r in Angstrom, rho in the file's density
 /// units, energies in eV.
@@ -20,9 +28,9 @@ pub(crate) trait EamFunctions: Sync {
     fn min_distance(&self) -> f64;
     /// Embedding energy F_s(rho) and F_s'(rho) of species `s`.
     fn embedding(&self, s: usize, rho: f64) -> (f64, f64);
-    /// Density f_{from->at}(r) that an atom of species `from` contributes at a site of species
-    /// `at`.
-    fn density(&self, from: usize, at: usize, r: f64) -> f64;
+    /// The densities a pair (i of species `si`, j of species `sj`) at distance r puts at its
+    /// two ends: (f_{j->i}(r), f_{i->j}(r)).
+    fn densities(&self, si: usize, sj: usize, r: f64) -> (f64, f64);
     /// Everything the force pass needs for a pair (i of species `si`, j of species `sj`) at
     /// distance r, from one table lookup.
     fn pair_terms(&self, si: usize, sj: usize, r: f64) -> PairTerms;
@@ -39,12 +47,6 @@ pub(crate) struct PairTerms {
     pub drho_at_i: f64,
     /// d f_{i->j} / dr: the derivative of the density i puts at j.
     pub drho_at_j: f64,
-}
-
-/// Per-chunk partial results, combined in chunk order.
-struct Partial {
-    energy: f64,
-    virial: Matrix3<f64>,
 }
 
 /// The translations S H of image shifts as three tables, one per lattice vector, indexed by
@@ -94,123 +96,39 @@ fn has_shifts(sh: &[[i8; 3]]) -> bool {
     sh.as_flattened().iter().fold(0, |a, &b| a | b) != 0
 }
 
-/// One row of the list as the passes see it: centre, neighbours and shifts.
+/// Whether the entry (i, j, S) of a full list is the one a half list keeps: i < j, or i == j
+/// and S lexicographically positive.
+#[inline(always)]
+fn canonical(i: usize, j: usize, s: [i8; 3]) -> bool {
+    let positive = s[0] > 0 || (s[0] == 0 && (s[1] > 0 || (s[1] == 0 && s[2] > 0)));
+    j > i || (j == i && positive)
+}
+
+/// One row of the list as the passes see it: centre, its index, neighbours and shifts.
 #[derive(Clone, Copy)]
 struct Row<'a> {
+    i: usize,
     pi: &'a Vector3<f64>,
     nb: &'a [u32],
     sh: &'a [[i8; 3]],
 }
 
-/// What pass 1 reads for every row.
-struct Geometry<'a> {
+/// What every row of both passes reads.
+struct Shared<'a> {
     pos: &'a [Vector3<f64>],
     species: &'a [u16],
     images: &'a Images,
     cut2: f64,
+    /// The list holds every pair twice: keep only the canonical entry.
+    full: bool,
 }
 
-/// The centre atom of a row in pass 2: species and F'.
-#[derive(Clone, Copy)]
-struct Centre {
-    si: usize,
-    fp: f64,
-}
-
-/// Per-atom data every row of pass 2 reads, and what was asked for.
-struct Shared<'a> {
-    pos: &'a [Vector3<f64>],
-    species: &'a [u16],
+/// The embedding derivatives and what pass 2 was asked for.
+struct Pass2<'a> {
     f_prime: &'a [f64],
-    images: &'a Images,
     /// Forces or virial wanted.
     deriv: bool,
     virial: bool,
-}
-
-impl Row<'_> {
-    /// Pass 1: r^2 of every entry into `r2s` and the within-cutoff bits into `words`
-    /// (branch-free), then the host density of the centre (species `si`) over the marked
-    /// entries; returns it with the smallest r^2 among them.
-    #[inline(always)]
-    fn density<const SHIFTED: bool, F: EamFunctions>(
-        self,
-        funcs: &F,
-        si: usize,
-        ctx: &Geometry<'_>,
-        r2s: &mut [f64],
-        words: &mut [u64],
-    ) -> (f64, f64) {
-        for (w, word) in words.iter_mut().enumerate() {
-            let span = w * BITS..((w + 1) * BITS).min(self.nb.len());
-            let mut bits = 0_u64;
-            for (b, ((&j, &s), r2)) in self.nb[span.clone()]
-                .iter()
-                .zip(&self.sh[span.clone()])
-                .zip(&mut r2s[span])
-                .enumerate()
-            {
-                let d = ctx
-                    .images
-                    .displacement::<SHIFTED>(self.pi, &ctx.pos[j as usize], s);
-                *r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-                bits |= u64::from(*r2 < ctx.cut2) << b;
-            }
-            *word = bits;
-        }
-        let mut rho = 0.0;
-        let mut r2_min = f64::INFINITY;
-        for_set_bits(words, |k| {
-            let r2 = r2s[k];
-            // min without NaN handling: r2 < cut2 is never NaN.
-            r2_min = if r2 < r2_min { r2 } else { r2_min };
-            let sj = usize::from(ctx.species[self.nb[k] as usize]);
-            rho += funcs.density(sj, si, r2.sqrt());
-        });
-        (rho, r2_min)
-    }
-
-    /// Pass 2 over the entries marked in `words`: the row's sum of phi and its force
-    /// sum_j psi'_ij d_ij / r_ij (d = r_j + S H - r_i), adding -psi'/(2r) d (x) d to `virial`.
-    #[inline(always)]
-    fn forces<const SHIFTED: bool, F: EamFunctions>(
-        self,
-        funcs: &F,
-        centre: Centre,
-        words: &[u64],
-        ctx: &Shared<'_>,
-        virial: &mut Matrix3<f64>,
-    ) -> (f64, [f64; 3]) {
-        let (deriv, want_virial) = (ctx.deriv, ctx.virial);
-        let mut phi_sum = 0.0;
-        let mut fi = [0.0; 3];
-        for_set_bits(words, |k| {
-            let j = self.nb[k] as usize;
-            let d = ctx
-                .images
-                .displacement::<SHIFTED>(self.pi, &ctx.pos[j], self.sh[k]);
-            let r = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
-            let t = funcs.pair_terms(centre.si, usize::from(ctx.species[j]), r);
-            phi_sum += t.phi;
-            if deriv {
-                let dpsi = centre.fp * t.drho_at_i + ctx.f_prime[j] * t.drho_at_j + t.dphi;
-                // d = r_j - r_i = -r_ij: f_i = -sum psi' r_ij / r = sum psi' d / r.
-                let g = dpsi * (1.0 / r);
-                fi[0] += g * d[0];
-                fi[1] += g * d[1];
-                fi[2] += g * d[2];
-                if want_virial {
-                    let hg = 0.5 * g;
-                    for a in 0..3 {
-                        for b in 0..3 {
-                            virial[(a, b)] -= (hg * d[a]) * d[b];
-                        }
-                    }
-                }
-            }
-        });
-        (phi_sum, fi)
-    }
 }
 
 /// Bits per word of the near-entry masks.
@@ -229,6 +147,195 @@ fn for_set_bits(words: &[u64], mut f: impl FnMut(usize)) {
     }
 }
 
+/// Sums over pairs that a block adds to atoms `start..start + values.len()`.
+struct Local<T> {
+    start: usize,
+    values: Vec<T>,
+}
+
+impl<T: Copy + Default> Local<T> {
+    /// Zeroed sums for the atoms a block's rows can reach: its own and the larger indices
+    /// its entries name.
+    fn for_block(block: &Range<usize>, list: &NeighborList) -> Local<T> {
+        let offsets = list.offsets();
+        let entries = offsets[block.start]..offsets[block.end];
+        let end = list.neighbors()[entries]
+            .iter()
+            .fold(block.end, |m, &j| m.max(j as usize + 1));
+        Local {
+            start: block.start,
+            values: vec![T::default(); end - block.start],
+        }
+    }
+
+    #[inline(always)]
+    fn at(&mut self, j: usize) -> &mut T {
+        &mut self.values[j - self.start]
+    }
+}
+
+/// `out[j]` = the sum over blocks, in block order, of what each added to atom j. The order is
+/// fixed by the partition, so the result does not depend on the number of threads.
+fn reduce<T: Copy + Default + AddAssign + Send + Sync>(n: usize, locals: &[&Local<T>]) -> Vec<T> {
+    let mut out = vec![T::default(); n];
+    out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
+        let here = c * CHUNK..c * CHUNK + out.len();
+        for local in locals {
+            let lo = here.start.max(local.start);
+            let hi = here.end.min(local.start + local.values.len());
+            for j in lo..hi {
+                out[j - here.start] += local.values[j - local.start];
+            }
+        }
+    });
+    out
+}
+
+/// The fixed partition of `n` atoms into contiguous blocks: a power of two of them, at most
+/// [`MAX_BLOCKS`], with at least [`MIN_BLOCK_ATOMS`] atoms each when there are more blocks
+/// than one. It depends on `n` only.
+fn blocks(n: usize) -> Vec<Range<usize>> {
+    let mut count = 1;
+    while count < MAX_BLOCKS && n / (2 * count) >= MIN_BLOCK_ATOMS {
+        count *= 2;
+    }
+    let size = n.div_ceil(count).max(1);
+    (0..count)
+        .map(|b| (b * size).min(n)..((b + 1) * size).min(n))
+        .collect()
+}
+
+impl Row<'_> {
+    /// Pass 1 for one row: r^2 of every entry into `r2s` and, branch-free, one bit per entry
+    /// that is within the cutoff (and canonical, on a full list) into `words`; then the
+    /// densities of the marked pairs, added to the centre (returned) and to the neighbours in
+    /// `rho`. Also returns the smallest r^2 among the marked entries.
+    #[inline(always)]
+    fn density<const SHIFTED: bool, F: EamFunctions>(
+        self,
+        funcs: &F,
+        ctx: &Shared<'_>,
+        r2s: &mut [f64],
+        words: &mut [u64],
+        rho: &mut Local<f64>,
+    ) -> (f64, f64) {
+        for (w, word) in words.iter_mut().enumerate() {
+            let span = w * BITS..((w + 1) * BITS).min(self.nb.len());
+            let mut bits = 0_u64;
+            for (b, ((&j, &s), r2)) in self.nb[span.clone()]
+                .iter()
+                .zip(&self.sh[span.clone()])
+                .zip(&mut r2s[span])
+                .enumerate()
+            {
+                let d = ctx
+                    .images
+                    .displacement::<SHIFTED>(self.pi, &ctx.pos[j as usize], s);
+                *r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+                let keep = !ctx.full || canonical(self.i, j as usize, s);
+                bits |= u64::from(*r2 < ctx.cut2 && keep) << b;
+            }
+            *word = bits;
+        }
+        let si = usize::from(ctx.species[self.i]);
+        let mut rho_i = 0.0;
+        let mut r2_min = f64::INFINITY;
+        for_set_bits(words, |k| {
+            let r2 = r2s[k];
+            // min without NaN handling: r2 < cut2 is never NaN.
+            r2_min = if r2 < r2_min { r2 } else { r2_min };
+            let j = self.nb[k] as usize;
+            let (at_i, at_j) = funcs.densities(si, usize::from(ctx.species[j]), r2.sqrt());
+            rho_i += at_i;
+            *rho.at(j) += at_j;
+        });
+        (rho_i, r2_min)
+    }
+
+    /// Pass 2 over the entries marked in `words`: adds psi'_ij d_ij / r_ij to the centre's
+    /// force and subtracts it from the neighbour's (d = r_j + S H - r_i), phi/2 to both
+    /// per-atom pair energies (the fourth component of `acc`), and -psi'/r d (x) d to
+    /// `virial`. Returns the row's sum of phi.
+    #[inline(always)]
+    fn forces<const SHIFTED: bool, F: EamFunctions>(
+        self,
+        funcs: &F,
+        words: &[u64],
+        ctx: &Shared<'_>,
+        p2: &Pass2<'_>,
+        acc: &mut Local<ForceEnergy>,
+        virial: &mut Matrix3<f64>,
+    ) -> f64 {
+        let (deriv, want_virial) = (p2.deriv, p2.virial);
+        let si = usize::from(ctx.species[self.i]);
+        let fp_i = p2.f_prime[self.i];
+        let mut phi_sum = 0.0;
+        let mut fi = [0.0; 3];
+        for_set_bits(words, |k| {
+            let j = self.nb[k] as usize;
+            let d = ctx
+                .images
+                .displacement::<SHIFTED>(self.pi, &ctx.pos[j], self.sh[k]);
+            let r = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
+            let t = funcs.pair_terms(si, usize::from(ctx.species[j]), r);
+            phi_sum += t.phi;
+            let aj = &mut acc.at(j).0;
+            aj[3] += 0.5 * t.phi;
+            if deriv {
+                let dpsi = fp_i * t.drho_at_i + p2.f_prime[j] * t.drho_at_j + t.dphi;
+                // d = r_j - r_i = -r_ij: f_i = -psi' r_ij / r = psi' d / r, f_j = -f_i.
+                let g = dpsi * (1.0 / r);
+                let f = [g * d[0], g * d[1], g * d[2]];
+                fi[0] += f[0];
+                fi[1] += f[1];
+                fi[2] += f[2];
+                aj[0] -= f[0];
+                aj[1] -= f[1];
+                aj[2] -= f[2];
+                if want_virial {
+                    for a in 0..3 {
+                        for b in 0..3 {
+                            virial[(a, b)] -= f[a] * d[b];
+                        }
+                    }
+                }
+            }
+        });
+        let ai = &mut acc.at(self.i).0;
+        ai[0] += fi[0];
+        ai[1] += fi[1];
+        ai[2] += fi[2];
+        ai[3] += 0.5 * phi_sum;
+        phi_sum
+    }
+}
+
+/// Force (eV/A) and pair energy (eV) added to one atom.
+#[derive(Debug, Clone, Copy, Default)]
+struct ForceEnergy([f64; 4]);
+
+impl AddAssign for ForceEnergy {
+    #[inline]
+    fn add_assign(&mut self, o: ForceEnergy) {
+        for (a, b) in self.0.iter_mut().zip(o.0) {
+            *a += b;
+        }
+    }
+}
+
+/// What pass 1 keeps of a block: the near-entry masks of its rows and the densities it added.
+struct Block1 {
+    mask: Vec<u64>,
+    rho: Local<f64>,
+}
+
+/// What pass 2 keeps of a block: pair energy, virial, and forces and per-atom pair energies.
+struct Block2 {
+    energy: f64,
+    virial: Matrix3<f64>,
+    acc: Local<ForceEnergy>,
+}
+
 /// E, forces, virial and per-atom energies of the EAM
 /// $$ E = \sum_i F_{s_i}(\bar\rho_i) + \tfrac12 \sum_i \sum_{j \ne i} \phi_{s_i s_j}(r_{ij}),
 ///    \qquad \bar\rho_i = \sum_{j \ne i} f_{s_j \to s_i}(r_{ij}), $$
@@ -238,13 +345,16 @@ fn for_set_bits(words: &[u64], mut f: impl FnMut(usize)) {
 /// $W = -\sum_{\text{pairs}} \psi'_{ij}\, \mathbf r_{ij} \otimes \mathbf r_{ij} / r_{ij}$ and
 /// per-atom energies $e_i = F_i + \tfrac12 \sum_j \phi_{ij}$ (LAMMPS `pair_style eam`).
 ///
-/// Two passes over the full list, in chunks of [`CHUNK`] atoms: densities and F' first, then
-/// pair energies and forces, each atom's force gathered from its own row (so every pair is
-/// evaluated once from each side, as the gather requires). Pass 1 computes r^2 for every
-/// entry without branching on it and keeps one bit per entry for r < r_c (rows padded to 64
-/// bits: 16 bytes per atom at 60-120 entries, held until pass 2); both passes evaluate the
-/// functions only on the marked entries. Per-chunk sums are added in chunk order, so results
-/// are bit-identical for any number of threads.
+/// Every pair is evaluated once, from the row of its canonical entry (a half list holds only
+/// those; on a full list the other entries are skipped), and its terms are added to both
+/// atoms. The atoms are split into a fixed set of contiguous blocks (see [`blocks`]) that run
+/// in parallel; each block adds into its own sums over the atoms its rows reach, and the sums
+/// are combined in block order. So results are bit-identical for any number of threads, and
+/// a full list gives the same bits as the half list of the same structure.
+///
+/// Pass 1 computes densities, keeping one bit per list entry for "within the cutoff" (rows
+/// padded to 64 bits); after the embedding step, pass 2 evaluates pair energies and forces on
+/// the marked entries only.
 pub(crate) fn compute<F: EamFunctions>(
     funcs: &F,
     atoms: &BoundAtoms<'_>,
@@ -252,155 +362,190 @@ pub(crate) fn compute<F: EamFunctions>(
     request: Request,
 ) -> Result<Results> {
     let cutoff = funcs.cutoff();
-    check_list(atoms, list, cutoff)?;
+    check_list_rows(atoms, list, cutoff)?;
     let n = atoms.len();
     let s = atoms.structure();
-    let pos = s.positions();
-    let species = atoms.species();
     let h = s.cell().matrix();
-    let rows = [0, 1, 2].map(|a| [h[(a, 0)], h[(a, 1)], h[(a, 2)]]);
-    let cut2 = cutoff * cutoff;
-    let r_min = funcs.min_distance();
-    let neighbors = list.neighbors();
-    let shifts = list.shifts();
-    let offsets = list.offsets();
-    let images = Images::new(rows);
-    let images = &*images;
-    // Mask words of row i (one bit per entry, each row starting a new word).
-    let words_of = |i: usize| (offsets[i + 1] - offsets[i]).div_ceil(BITS);
-
-    let geometry = Geometry {
-        pos,
-        species,
-        images,
-        cut2,
+    let images = Images::new([0, 1, 2].map(|a| [h[(a, 0)], h[(a, 1)], h[(a, 2)]]));
+    let ctx = Shared {
+        pos: s.positions(),
+        species: atoms.species(),
+        images: &images,
+        cut2: cutoff * cutoff,
+        full: list.kind() == ListKind::Full,
     };
+    let r_min = funcs.min_distance();
+    let offsets = list.offsets();
+    let (neighbors, shifts) = (list.neighbors(), list.shifts());
+    let words_of = |i: usize| (offsets[i + 1] - offsets[i]).div_ceil(BITS);
+    let row = |i: usize| {
+        let range = offsets[i]..offsets[i + 1];
+        Row {
+            i,
+            pi: &ctx.pos[i],
+            nb: &neighbors[range.clone()],
+            sh: &shifts[range],
+        }
+    };
+    let blocks = blocks(n);
 
-    // Pass 1: host densities, embedding energies and their derivatives. Each chunk also marks
-    // which entries of its rows lie within the cutoff, so that pass 2 visits only those.
+    // Pass 1: host densities; each block also marks which entries of its rows it evaluates,
+    // so that pass 2 visits only those.
+    let pass1: Vec<Result<Block1>> = blocks
+        .par_iter()
+        .map(|block| {
+            let mut mask = vec![0_u64; block.clone().map(words_of).sum()];
+            let longest = block.clone().map(|i| offsets[i + 1] - offsets[i]).max();
+            let mut r2s = vec![0.0; longest.unwrap_or(0)];
+            let mut rho = Local::for_block(block, list);
+            let mut at_word = 0;
+            for i in block.clone() {
+                let this = row(i);
+                let words = &mut mask[at_word..at_word + words_of(i)];
+                at_word += words.len();
+                let r2s = &mut r2s[..this.nb.len()];
+                let (rho_i, r2_min) = if has_shifts(this.sh) {
+                    this.density::<true, F>(funcs, &ctx, r2s, words, &mut rho)
+                } else {
+                    this.density::<false, F>(funcs, &ctx, r2s, words, &mut rho)
+                };
+                *rho.at(i) += rho_i;
+                // sqrt is monotonic: one test per row finds any pair closer than r_min.
+                if r2_min.sqrt() < r_min {
+                    let marked = |k: usize| words[k / BITS] >> (k % BITS) & 1 == 1;
+                    if let Some(k) =
+                        (0..this.nb.len()).find(|&k| marked(k) && r2s[k].sqrt() < r_min)
+                    {
+                        return Err(PotentialError::TooClose {
+                            i,
+                            j: this.nb[k] as usize,
+                            r: r2s[k].sqrt(),
+                            r_min,
+                        });
+                    }
+                }
+            }
+            Ok(Block1 { mask, rho })
+        })
+        .collect();
+    let pass1 = pass1.into_iter().collect::<Result<Vec<Block1>>>()?;
+    let rho = reduce(n, &pass1.iter().map(|b| &b.rho).collect::<Vec<_>>());
+
+    // Embedding energies and their derivatives.
     let mut f_prime = vec![0.0; n];
     let mut e_embed = vec![0.0; n];
-    let pass1: Vec<Result<(f64, Vec<u64>)>> = f_prime
+    let embed_sums: Vec<f64> = f_prime
         .par_chunks_mut(CHUNK)
         .zip(e_embed.par_chunks_mut(CHUNK))
         .enumerate()
         .map(|(c, (fp, ee))| {
-            let atoms = c * CHUNK..c * CHUNK + fp.len();
-            let mut mask = vec![0_u64; atoms.clone().map(words_of).sum()];
-            let longest = atoms.map(|i| offsets[i + 1] - offsets[i]).max();
-            let mut r2s = vec![0.0; longest.unwrap_or(0)];
-            let mut at_word = 0;
             let mut sum = 0.0;
             for (off, (fpi, eei)) in fp.iter_mut().zip(ee.iter_mut()).enumerate() {
                 let i = c * CHUNK + off;
-                let si = usize::from(species[i]);
-                let row = list.row(i);
-                let (nb, sh) = (&neighbors[row.clone()], &shifts[row.clone()]);
-                let words = &mut mask[at_word..at_word + words_of(i)];
-                at_word += words.len();
-                let this = Row {
-                    pi: &pos[i],
-                    nb,
-                    sh,
-                };
-                let r2s = &mut r2s[..row.len()];
-                let (rho, r2_min) = if has_shifts(sh) {
-                    this.density::<true, F>(funcs, si, &geometry, r2s, words)
-                } else {
-                    this.density::<false, F>(funcs, si, &geometry, r2s, words)
-                };
-                // sqrt is monotonic: one test per row finds any pair closer than r_min.
-                if r2_min.sqrt() < r_min {
-                    let k = (0..row.len())
-                        .find(|&k| r2s[k] < cut2 && r2s[k].sqrt() < r_min)
-                        .expect("the closest pair");
-                    return Err(PotentialError::TooClose {
-                        i,
-                        j: nb[k] as usize,
-                        r: r2s[k].sqrt(),
-                        r_min,
-                    });
-                }
-                let (e, d) = funcs.embedding(si, rho);
+                let (e, d) = funcs.embedding(usize::from(ctx.species[i]), rho[i]);
                 *fpi = d;
                 *eei = e;
                 sum += e;
             }
-            Ok((sum, mask))
+            sum
         })
         .collect();
-    let mut energy = 0.0;
-    let mut masks = Vec::with_capacity(pass1.len());
-    for p in pass1 {
-        let (e, mask) = p?;
-        energy += e;
-        masks.push(mask);
-    }
+    let mut energy: f64 = embed_sums.iter().sum();
 
-    // Pass 2: pair energies, forces and the virial, gathered per atom.
-    let mut forces = vec![Vector3::zeros(); n];
-    let mut e_pair = vec![0.0; n];
-    let f_prime = &f_prime;
-    let ctx = Shared {
-        pos,
-        species,
-        f_prime,
-        images,
+    // Pass 2: pair energies, forces and the virial.
+    let p2 = Pass2 {
+        f_prime: &f_prime,
         deriv: request.forces || request.virial,
         virial: request.virial,
     };
-    let pass2: Vec<Partial> = e_pair
-        .par_chunks_mut(CHUNK)
-        .enumerate()
-        .zip(forces.par_chunks_mut(CHUNK))
-        .map(|((c, ep), fc)| {
-            let words = &masks[c];
-            let mut at_word = 0;
-            let mut part = Partial {
+    let pass2: Vec<Block2> = blocks
+        .par_iter()
+        .zip(&pass1)
+        .map(|(block, b1)| {
+            let mut out = Block2 {
                 energy: 0.0,
                 virial: Matrix3::zeros(),
+                acc: Local::for_block(block, list),
             };
-            for (off, (epi, fci)) in ep.iter_mut().zip(fc.iter_mut()).enumerate() {
-                let i = c * CHUNK + off;
-                let si = usize::from(species[i]);
-                let row = list.row(i);
-                let (nb, sh) = (&neighbors[row.clone()], &shifts[row]);
-                let words = &words[at_word..at_word + words_of(i)];
+            let mut at_word = 0;
+            for i in block.clone() {
+                let this = row(i);
+                let words = &b1.mask[at_word..at_word + words_of(i)];
                 at_word += words.len();
-                let this = Row {
-                    pi: &pos[i],
-                    nb,
-                    sh,
-                };
-                let centre = Centre { si, fp: f_prime[i] };
-                let (phi_sum, fi) = if has_shifts(sh) {
-                    this.forces::<true, F>(funcs, centre, words, &ctx, &mut part.virial)
+                out.energy += if has_shifts(this.sh) {
+                    this.forces::<true, F>(funcs, words, &ctx, &p2, &mut out.acc, &mut out.virial)
                 } else {
-                    this.forces::<false, F>(funcs, centre, words, &ctx, &mut part.virial)
+                    this.forces::<false, F>(funcs, words, &ctx, &p2, &mut out.acc, &mut out.virial)
                 };
-                *epi = 0.5 * phi_sum;
-                part.energy += 0.5 * phi_sum;
-                *fci = Vector3::from(fi);
             }
-            part
+            out
         })
         .collect();
     let mut virial = Matrix3::zeros();
-    for p in pass2 {
-        energy += p.energy;
-        virial += p.virial;
+    for b in &pass2 {
+        energy += b.energy;
+        virial += b.virial;
     }
     if !energy.is_finite() {
         return Err(PotentialError::NonFinite {
             what: "EAM energy".into(),
         });
     }
+    let acc = reduce(n, &pass2.iter().map(|b| &b.acc).collect::<Vec<_>>());
     Ok(Results {
         energy,
-        forces: request.forces.then_some(forces),
+        forces: request
+            .forces
+            .then(|| acc.iter().map(|a| Vector3::new(a.0[0], a.0[1], a.0[2])).collect()),
         virial: request.virial.then_some(virial),
         per_atom_energy: request
             .per_atom_energy
-            .then(|| e_embed.iter().zip(&e_pair).map(|(a, b)| a + b).collect()),
+            .then(|| e_embed.iter().zip(&acc).map(|(e, a)| e + a.0[3]).collect()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_cover_the_atoms_in_order() {
+        for n in [0, 1, 255, 256, 511, 512, 1000, 16_000, 128_000, 1_000_003] {
+            let b = blocks(n);
+            assert!(b.len().is_power_of_two() && b.len() <= MAX_BLOCKS);
+            assert_eq!(b.first().map(|r| r.start), Some(0));
+            assert_eq!(b.last().map(|r| r.end), Some(n));
+            assert!(b.windows(2).all(|w| w[0].end == w[1].start));
+            if b.len() > 1 {
+                assert!(b.iter().all(|r| r.len() >= MIN_BLOCK_ATOMS));
+            }
+        }
+    }
+
+    #[test]
+    fn canonical_keeps_one_entry_of_each_pair() {
+        let shifts = [[0, 0, 0], [1, 0, 0], [-1, 2, 0], [0, -1, 1], [0, 0, -1]];
+        for s in shifts {
+            let back = s.map(|x: i8| -x);
+            for (i, j) in [(0, 1), (1, 0), (3, 3)] {
+                if i == j && s == [0, 0, 0] {
+                    continue;
+                }
+                assert!(canonical(i, j, s) != canonical(j, i, back), "{i} {j} {s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn reduce_sums_in_block_order() {
+        let a = Local {
+            start: 0,
+            values: vec![1.0, 2.0, 3.0],
+        };
+        let b = Local {
+            start: 2,
+            values: vec![10.0, 20.0],
+        };
+        assert_eq!(reduce(5, &[&a, &b]), vec![1.0, 2.0, 13.0, 20.0, 0.0]);
+    }
 }

@@ -82,12 +82,22 @@ impl RTables {
         Spline::locate_in(self.len, self.inv_delta, r, Clamp::Upper)
     }
 
-    /// f_{from->at}(r).
+    /// For i of species `a` and j of species `b` at distance r: (f_{b->a}(r), f_{a->b}(r)),
+    /// from one location on the grid.
     #[inline]
-    pub(crate) fn density(&self, from: usize, at: usize, r: f64) -> f64 {
+    pub(crate) fn densities(&self, a: usize, b: usize, r: f64) -> (f64, f64) {
         let (m, p) = self.locate(r);
-        let c = &self.rho[(from * self.ns + at) * self.len + m].0;
-        ((c[0] * p + c[1]) * p + c[2]) * p + c[3]
+        let value = |from: usize, at: usize| {
+            let c = &self.rho[(from * self.ns + at) * self.len + m].0;
+            ((c[0] * p + c[1]) * p + c[2]) * p + c[3]
+        };
+        let at_a = value(b, a);
+        let at_b = if self.rho_same[a * self.ns + b] {
+            at_a
+        } else {
+            value(a, b)
+        };
+        (at_a, at_b)
     }
 
     /// For i of species `a` and j of species `b` at distance r: (z_ab, z_ab', f'_{b->a},

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use fe_neighbors::NeighborList;
+use fe_neighbors::{ListKind, NeighborList};
 use fe_structure::Element;
 
 use super::export::SetflTables;
@@ -331,8 +331,8 @@ impl EamFunctions for Eam {
     }
 
     #[inline]
-    fn density(&self, from: usize, at: usize, r: f64) -> f64 {
-        self.tables.density(from, at, r)
+    fn densities(&self, si: usize, sj: usize, r: f64) -> (f64, f64) {
+        self.tables.densities(si, sj, r)
     }
 
     #[inline]
@@ -353,6 +353,10 @@ impl EamFunctions for Eam {
 impl Potential for Eam {
     fn cutoff(&self) -> f64 {
         self.cutoff
+    }
+
+    fn list_kind(&self) -> ListKind {
+        ListKind::Half
     }
 
     fn elements(&self) -> &[Element] {

@@ -14,7 +14,7 @@
 //! max(r, 0.5 A) with r phi(r) held constant below 0.5 A, and pairs interact below
 //! r_c = sqrt(5) max r_e (the largest r_e of the elements in use). Units: Angstrom, eV.
 
-use fe_neighbors::NeighborList;
+use fe_neighbors::{ListKind, NeighborList};
 use fe_structure::Element;
 
 use super::export::SetflTables;
@@ -168,7 +168,7 @@ impl Zhou2004 {
         let dr = self.cutoff / (N - 1) as f64;
         let r_grid: Vec<f64> = (0..N).map(|m| m as f64 * dr).collect();
         let dens: Vec<Vec<f64>> = (0..self.params.len())
-            .map(|a| r_grid.iter().map(|&r| self.density(a, a, r)).collect())
+            .map(|a| r_grid.iter().map(|&r| self.densities(a, a, r).0).collect())
             .collect();
         let f_max = dens.iter().flatten().copied().fold(0.0, f64::max);
         let rhoe_max = self.params.iter().map(|p| p.rhoe).fold(0.0, f64::max);
@@ -229,8 +229,15 @@ impl EamFunctions for Zhou2004 {
     }
 
     #[inline]
-    fn density(&self, from: usize, _at: usize, r: f64) -> f64 {
-        Zhou2004::f_raw(&self.params[from], r.max(R_FLOOR)).0
+    fn densities(&self, si: usize, sj: usize, r: f64) -> (f64, f64) {
+        let r = r.max(R_FLOOR);
+        let at_i = Zhou2004::f_raw(&self.params[sj], r).0;
+        let at_j = if si == sj {
+            at_i
+        } else {
+            Zhou2004::f_raw(&self.params[si], r).0
+        };
+        (at_i, at_j)
     }
 
     #[inline]
@@ -263,6 +270,10 @@ impl EamFunctions for Zhou2004 {
 impl Potential for Zhou2004 {
     fn cutoff(&self) -> f64 {
         self.cutoff
+    }
+
+    fn list_kind(&self) -> ListKind {
+        ListKind::Half
     }
 
     fn elements(&self) -> &[Element] {
