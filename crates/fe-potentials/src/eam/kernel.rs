@@ -128,6 +128,7 @@ struct Pass2<'a> {
     f_prime: &'a [f64],
     /// Forces or virial wanted.
     deriv: bool,
+    /// The virial wanted.
     virial: bool,
 }
 
@@ -154,18 +155,17 @@ struct Local<T> {
 }
 
 impl<T: Copy + Default> Local<T> {
-    /// Zeroed sums for the atoms a block's rows can reach: its own and the larger indices
-    /// its entries name.
-    fn for_block(block: &Range<usize>, list: &NeighborList) -> Local<T> {
-        let offsets = list.offsets();
-        let entries = offsets[block.start]..offsets[block.end];
-        let end = list.neighbors()[entries]
-            .iter()
-            .fold(block.end, |m, &j| m.max(j as usize + 1));
+    /// Zeroed sums for atoms `start..end`.
+    fn zeroed(start: usize, end: usize) -> Local<T> {
         Local {
-            start: block.start,
-            values: vec![T::default(); end - block.start],
+            start,
+            values: vec![T::default(); end - start],
         }
+    }
+
+    /// One past the last atom the sums reach.
+    fn end(&self) -> usize {
+        self.start + self.values.len()
     }
 
     #[inline(always)]
@@ -256,8 +256,9 @@ impl Row<'_> {
     /// force and subtracts it from the neighbour's (d = r_j + S H - r_i), phi/2 to both
     /// per-atom pair energies (the fourth component of `acc`), and -psi'/r d (x) d to
     /// `virial`. Returns the row's sum of phi.
+    /// `DERIV`: forces or virial wanted; `VIRIAL`: the virial wanted (implies `DERIV`).
     #[inline(always)]
-    fn forces<const SHIFTED: bool, F: EamFunctions>(
+    fn forces<const SHIFTED: bool, const DERIV: bool, const VIRIAL: bool, F: EamFunctions>(
         self,
         funcs: &F,
         words: &[u64],
@@ -266,7 +267,7 @@ impl Row<'_> {
         acc: &mut Local<ForceEnergy>,
         virial: &mut Matrix3<f64>,
     ) -> f64 {
-        let (deriv, want_virial) = (p2.deriv, p2.virial);
+        let (deriv, want_virial) = (DERIV, VIRIAL);
         let si = usize::from(ctx.species[self.i]);
         let fp_i = p2.f_prime[self.i];
         let mut phi_sum = 0.0;
@@ -397,7 +398,14 @@ pub(crate) fn compute<F: EamFunctions>(
             let mut mask = vec![0_u64; block.clone().map(words_of).sum()];
             let longest = block.clone().map(|i| offsets[i + 1] - offsets[i]).max();
             let mut r2s = vec![0.0; longest.unwrap_or(0)];
-            let mut rho = Local::for_block(block, list);
+            // The rows reach their own atoms and the larger indices their entries name; rows
+            // are sorted by neighbour, so a row's last entry names its largest.
+            let reach = block
+                .clone()
+                .filter(|&i| offsets[i + 1] > offsets[i])
+                .map(|i| neighbors[offsets[i + 1] - 1] as usize + 1)
+                .fold(block.end, usize::max);
+            let mut rho = Local::zeroed(block.start, reach);
             let mut at_word = 0;
             for i in block.clone() {
                 let this = row(i);
@@ -458,29 +466,44 @@ pub(crate) fn compute<F: EamFunctions>(
         deriv: request.forces || request.virial,
         virial: request.virial,
     };
-    let pass2: Vec<Block2> = blocks
-        .par_iter()
-        .zip(&pass1)
-        .map(|(block, b1)| {
-            let mut out = Block2 {
-                energy: 0.0,
-                virial: Matrix3::zeros(),
-                acc: Local::for_block(block, list),
-            };
-            let mut at_word = 0;
-            for i in block.clone() {
-                let this = row(i);
-                let words = &b1.mask[at_word..at_word + words_of(i)];
-                at_word += words.len();
-                out.energy += if has_shifts(this.sh) {
-                    this.forces::<true, F>(funcs, words, &ctx, &p2, &mut out.acc, &mut out.virial)
-                } else {
-                    this.forces::<false, F>(funcs, words, &ctx, &p2, &mut out.acc, &mut out.virial)
+    let pass2: Vec<Block2> =
+        blocks
+            .par_iter()
+            .zip(&pass1)
+            .map(|(block, b1)| {
+                let mut out = Block2 {
+                    energy: 0.0,
+                    virial: Matrix3::zeros(),
+                    acc: Local::zeroed(block.start, b1.rho.end()),
                 };
-            }
-            out
-        })
-        .collect();
+                let mut at_word = 0;
+                for i in block.clone() {
+                    let this = row(i);
+                    let words = &b1.mask[at_word..at_word + words_of(i)];
+                    at_word += words.len();
+                    let (acc, w) = (&mut out.acc, &mut out.virial);
+                    out.energy +=
+                        match (has_shifts(this.sh), p2.deriv, p2.virial) {
+                            (true, _, true) => {
+                                this.forces::<true, true, true, F>(funcs, words, &ctx, &p2, acc, w)
+                            }
+                            (true, true, false) => {
+                                this.forces::<true, true, false, F>(funcs, words, &ctx, &p2, acc, w)
+                            }
+                            (true, false, false) => this
+                                .forces::<true, false, false, F>(funcs, words, &ctx, &p2, acc, w),
+                            (false, _, true) => {
+                                this.forces::<false, true, true, F>(funcs, words, &ctx, &p2, acc, w)
+                            }
+                            (false, true, false) => this
+                                .forces::<false, true, false, F>(funcs, words, &ctx, &p2, acc, w),
+                            (false, false, false) => this
+                                .forces::<false, false, false, F>(funcs, words, &ctx, &p2, acc, w),
+                        };
+                }
+                out
+            })
+            .collect();
     let mut virial = Matrix3::zeros();
     for b in &pass2 {
         energy += b.energy;
@@ -494,9 +517,11 @@ pub(crate) fn compute<F: EamFunctions>(
     let acc = reduce(n, &pass2.iter().map(|b| &b.acc).collect::<Vec<_>>());
     Ok(Results {
         energy,
-        forces: request
-            .forces
-            .then(|| acc.iter().map(|a| Vector3::new(a.0[0], a.0[1], a.0[2])).collect()),
+        forces: request.forces.then(|| {
+            acc.iter()
+                .map(|a| Vector3::new(a.0[0], a.0[1], a.0[2]))
+                .collect()
+        }),
         virial: request.virial.then_some(virial),
         per_atom_energy: request
             .per_atom_energy
