@@ -1,2 +1,11 @@
 //! Per-atom Voronoi tessellation in periodic triclinic cells, grain tessellation and the Voronoi
-//! nano-polycrystal builder. Not built yet: see the project's issues.
+//! nano-polycrystal builder.
+//!
+//! - [`polyhedron`]: the one convex-cell kernel (a parallelepiped clipped by half-spaces),
+//!   shared by every tessellation of the crate.
+
+pub mod error;
+pub mod polyhedron;
+
+pub use error::{Result, VoronoiError};
+pub use polyhedron::{Clip, Face, Polyhedron};
