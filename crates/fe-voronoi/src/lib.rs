@@ -9,3 +9,7 @@ pub mod polyhedron;
 
 pub use error::{Result, VoronoiError};
 pub use polyhedron::{Clip, Face, Polyhedron};
+pub mod atoms;
+pub use atoms::{
+    voronoi_atoms, voronoi_atoms_with_progress, AtomFace, AtomVoronoi, VoronoiOptions, WALL,
+};
