@@ -33,6 +33,36 @@ pub enum VoronoiError {
     /// A neighbour-search error passed through.
     #[error(transparent)]
     Neighbors(#[from] NeighborError),
+    /// Two grain seeds closer than the minimum seed distance (minimum image).
+    #[error("seeds {i} and {j} are {distance:.4} A apart, closer than the minimum seed distance {min_distance} A")]
+    SeedsTooClose {
+        /// The first seed.
+        i: usize,
+        /// The second seed.
+        j: usize,
+        /// Their minimum-image distance (Angstrom).
+        distance: f64,
+        /// The minimum distance required (Angstrom).
+        min_distance: f64,
+    },
+    /// A cell too narrow for the polycrystal's lattice or minimum distance.
+    #[error("the cell is {width:.4} A wide, narrower than the {required:.4} A needed (one conventional lattice cell and the minimum distance)")]
+    BoxTooSmall {
+        /// The smallest perpendicular width of the cell (Angstrom).
+        width: f64,
+        /// The width needed (Angstrom).
+        required: f64,
+    },
+    /// A grain left without atoms.
+    #[error("grain {grain} (cell volume {volume:.3} A^3) holds no atom after {stage}; move its seed or use fewer grains")]
+    EmptyGrain {
+        /// The grain.
+        grain: usize,
+        /// Its cell volume (Angstrom^3).
+        volume: f64,
+        /// The step that left it empty (`filling` or `close-pair deletion`).
+        stage: &'static str,
+    },
 }
 
 /// Result alias of this crate.
