@@ -201,10 +201,7 @@ fn lattice(name: &str, c_over_a: Option<f64>) -> Result<Lattice, CliError> {
 type SeedsAndRotations = (Vec<Vector3<f64>>, Vec<Matrix3<f64>>);
 
 /// Seeds and rotations: drawn from `--seed`, or read from `--seeds-from`.
-fn seeds_and_rotations(
-    args: &PolycrystalArgs,
-    cell: &Cell,
-) -> Result<SeedsAndRotations, CliError> {
+fn seeds_and_rotations(args: &PolycrystalArgs, cell: &Cell) -> Result<SeedsAndRotations, CliError> {
     let Some(path) = &args.seeds_from else {
         let n = args
             .grains
