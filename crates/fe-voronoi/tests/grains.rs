@@ -271,3 +271,21 @@ fn tessellation_is_identical_in_pools_of_one_two_and_three_threads() {
     assert_eq!(runs[0], runs[1]);
     assert_eq!(runs[0], runs[2]);
 }
+
+#[test]
+fn nearly_coincident_seeds_give_thin_cells_that_still_tile_the_box() {
+    let cell = triclinic();
+    let mut seeds = random_seeds(&cell, 6, 21);
+    // Distinct but 1e-3 A apart: a correct, very thin pair of cells (the polycrystal builder
+    // rejects seeds closer than its minimum seed distance, 1 A by default).
+    seeds.push(seeds[2] + Vector3::new(1e-3, 0.0, 0.0));
+    let t = GrainTessellation::new(&cell, &seeds).unwrap();
+    let total: f64 = t.grains().iter().map(|g| g.volume).sum();
+    assert!((total - cell.volume()).abs() < 1e-9 * cell.volume());
+    let shared = t
+        .facets()
+        .iter()
+        .find(|f| f.grains == [2, 6] && f.shift == [0, 0, 0])
+        .unwrap();
+    assert!((shared.normal.x.abs() - 1.0).abs() < 1e-9);
+}
