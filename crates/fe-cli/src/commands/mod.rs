@@ -5,3 +5,4 @@ pub mod eval;
 pub mod export_eam;
 pub mod info;
 pub mod neighbors;
+pub mod voronoi;
