@@ -98,6 +98,8 @@ pub struct Polyhedron {
     new_faces: Vec<FaceRec>,
     new_idx: Vec<u32>,
     edge_cache: Vec<(u32, u32, u32)>,
+    segments: Vec<(u32, u32)>,
+    chain_ok: bool,
     plane_pts: Vec<(f64, u32)>,
 }
 
@@ -305,7 +307,7 @@ impl Polyhedron {
         }
         self.cut();
         self.new_faces_push_plane(&n, d, id);
-        self.compact();
+        self.compact(self.plane_pts.len() >= 3);
         Ok(Clip::Cut)
     }
 
@@ -317,6 +319,8 @@ impl Polyhedron {
         self.new_idx.clear();
         self.edge_cache.clear();
         self.plane_pts.clear();
+        self.segments.clear();
+        self.chain_ok = true;
         for f in 0..self.faces.len() {
             let rec = self.faces[f];
             let (s0, len) = (rec.start as usize, rec.len as usize);
@@ -339,6 +343,17 @@ impl Polyhedron {
             }
             let start = self.new_idx.len();
             if !any_out {
+                // An edge of an untouched face lying in the plane is an edge of the new
+                // face, traversed the other way.
+                if self.plane_pts.len() >= 2 {
+                    let mut a = ids[len - 1];
+                    for &b in ids {
+                        if self.class[a as usize] == ON && self.class[b as usize] == ON {
+                            self.segments.push((b, a));
+                        }
+                        a = b;
+                    }
+                }
                 self.new_idx.extend_from_slice(ids);
                 self.new_faces.push(FaceRec {
                     start: start as u32,
@@ -348,6 +363,8 @@ impl Polyhedron {
             }
             let mut a = ids[len - 1];
             let mut ca = self.class[a as usize];
+            // Where the polygon leaves the kept side and comes back, on the plane.
+            let (mut exit, mut entry) = (None, None);
             for k in 0..len {
                 let b = self.idx[s0 + k];
                 let cb = self.class[b as usize];
@@ -375,12 +392,25 @@ impl Polyhedron {
                         }
                     };
                     self.new_idx.push(m);
+                    if ca == IN {
+                        self.chain_ok &= exit.replace(m).is_none();
+                    } else {
+                        self.chain_ok &= entry.replace(m).is_none();
+                    }
+                } else if ca == ON && cb == OUT {
+                    self.chain_ok &= exit.replace(a).is_none();
+                } else if ca == OUT && cb == ON {
+                    self.chain_ok &= entry.replace(b).is_none();
                 }
                 if cb != OUT {
                     self.new_idx.push(b);
                 }
                 a = b;
                 ca = cb;
+            }
+            match (entry, exit) {
+                (Some(en), Some(ex)) if en != ex => self.segments.push((en, ex)),
+                _ => self.chain_ok = false,
             }
             let new_len = self.new_idx.len() - start;
             if new_len >= 3 {
@@ -400,20 +430,22 @@ impl Polyhedron {
         if self.plane_pts.len() < 3 {
             return;
         }
-        let mean = self
-            .plane_pts
-            .iter()
-            .fold(Vector3::zeros(), |acc, p| acc + self.verts[p.1 as usize])
-            / self.plane_pts.len() as f64;
-        let (e1, e2) = plane_basis(n);
-        for p in self.plane_pts.iter_mut() {
-            let q = self.verts[p.1 as usize] - mean;
-            p.0 = pseudo_angle(q.dot(&e1), q.dot(&e2));
-        }
-        self.plane_pts.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
         let start = self.new_idx.len() as u32;
-        for p in &self.plane_pts {
-            self.new_idx.push(p.1);
+        if !(self.chain_ok && self.chain()) {
+            let mean = self
+                .plane_pts
+                .iter()
+                .fold(Vector3::zeros(), |acc, p| acc + self.verts[p.1 as usize])
+                / self.plane_pts.len() as f64;
+            let (e1, e2) = plane_basis(n);
+            for p in self.plane_pts.iter_mut() {
+                let q = self.verts[p.1 as usize] - mean;
+                p.0 = pseudo_angle(q.dot(&e1), q.dot(&e2));
+            }
+            self.plane_pts.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
+            for p in &self.plane_pts {
+                self.new_idx.push(p.1);
+            }
         }
         self.new_faces.push(FaceRec {
             normal: *n,
@@ -424,13 +456,57 @@ impl Polyhedron {
         });
     }
 
+    /// The new face from the segments that the clipped faces left on the plane (each one
+    /// `(from, to)` along the new face's counter-clockwise order): pushes its vertices and
+    /// returns true when they form one cycle through every vertex on the plane; false otherwise (the
+    /// caller then sorts by angle).
+    fn chain(&mut self) -> bool {
+        let k = self.segments.len();
+        if k < 3 || k != self.plane_pts.len() {
+            return false;
+        }
+        let start = self.new_idx.len();
+        let first = self.segments[0].0;
+        let mut cur = first;
+        for _ in 0..k {
+            self.new_idx.push(cur);
+            match self.segments.iter().find(|s| s.0 == cur) {
+                Some(s) => cur = s.1,
+                None => break,
+            }
+        }
+        let n = self.new_idx.len() - start;
+        // One closed cycle through k distinct vertices.
+        let ok = n == k && cur == first && {
+            let cyc = &self.new_idx[start..];
+            (0..k).all(|i| !cyc[i + 1..].contains(&cyc[i]))
+        };
+        if !ok {
+            self.new_idx.truncate(start);
+        }
+        ok
+    }
+
     /// Drop the vertices outside (and any left unreferenced), renumber, and swap the new
     /// faces in.
-    fn compact(&mut self) {
+    ///
+    /// With `by_class`, the vertices kept are those not outside and the new ones (every one is
+    /// referenced once the new face holds all vertices on the plane); otherwise the vertices
+    /// the new faces reference.
+    fn compact(&mut self, by_class: bool) {
         self.remap.clear();
-        self.remap.resize(self.verts.len(), u32::MAX);
-        for &i in &self.new_idx {
-            self.remap[i as usize] = 0;
+        if by_class {
+            self.remap.extend(
+                self.class
+                    .iter()
+                    .map(|&c| if c == OUT { u32::MAX } else { 0 }),
+            );
+            self.remap.resize(self.verts.len(), 0);
+        } else {
+            self.remap.resize(self.verts.len(), u32::MAX);
+            for &i in &self.new_idx {
+                self.remap[i as usize] = 0;
+            }
         }
         let mut w = 0usize;
         let mut r2max = 0.0f64;
