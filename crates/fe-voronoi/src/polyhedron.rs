@@ -29,8 +29,8 @@
 //!   ([`Clip::Emptied`]); further clips do nothing.
 //!
 //! Faces that are real but tiny (a slightly rattled lattice) are kept however small their
-//! area; callers that want a threshold apply it to [`Polyhedron::faces`] (see
-//! the per-atom tessellation).
+//! area; callers that want a threshold apply it to [`Polyhedron::faces`] (as
+//! [`crate::atoms`] does).
 
 use nalgebra::Vector3;
 
