@@ -38,6 +38,8 @@ enum Command {
     ExportEam(commands::export_eam::ExportEamArgs),
     /// Build a Voronoi nano-polycrystal (Atomsk's method) and its GRAINS.json.
     Polycrystal(commands::polycrystal::PolycrystalArgs),
+    /// Per-atom Voronoi volumes and face counts (JSON).
+    Voronoi(commands::voronoi::VoronoiArgs),
 }
 
 fn run(cli: &Cli) -> Result<(), CliError> {
@@ -48,6 +50,7 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         Command::Eval(a) => commands::eval::run(a, cli.quiet),
         Command::ExportEam(a) => commands::export_eam::run(a, cli.quiet),
         Command::Polycrystal(a) => commands::polycrystal::run(a, cli.quiet),
+        Command::Voronoi(a) => commands::voronoi::run(a, cli.quiet),
     }
 }
 

@@ -25,6 +25,17 @@
 //! Positions are used as given (never wrapped). Along an open axis every atom must lie inside
 //! the box ($0 \le s_k \le 1$), otherwise the walls would not bound its cell: that is an error.
 //! Two atoms at the same place (or an atom on its own periodic image) are an error.
+//!
+//! ```
+//! use fe_structure::{build::bcc, Element};
+//! use fe_voronoi::{voronoi_atoms, VoronoiOptions};
+//! // Perfect bcc: every cell is a truncated octahedron of volume a^3 / 2 with 14 faces.
+//! let a = 2.8553;
+//! let s = bcc(Element::FE, a).unwrap().replicate(2, 2, 2).unwrap();
+//! let v = voronoi_atoms(&s, &VoronoiOptions::default()).unwrap();
+//! assert!(v.volumes().iter().all(|&x| (x - a * a * a / 2.0).abs() < 1e-12));
+//! assert!(v.n_faces().iter().all(|&f| f == 14));
+//! ```
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 

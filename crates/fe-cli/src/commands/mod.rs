@@ -6,3 +6,4 @@ pub mod export_eam;
 pub mod info;
 pub mod neighbors;
 pub mod polycrystal;
+pub mod voronoi;
