@@ -6,7 +6,7 @@
 //!    redrawing any seed closer than `min_seed_distance` (default 1 Angstrom) to an earlier
 //!    one (minimum image).
 //! 2. **Orientations** $R_g$: given, or uniform on SO(3) ([`random_rotations`], Shoemake's
-//!    quaternion method). The columns of $R_g$ are the crystal axes [100], [010], [001] in the
+//!    quaternion method). The columns of $R_g$ are the crystal axes \[100\], \[010\], \[001\] in the
 //!    box frame.
 //! 3. **Grains**: the periodic Voronoi cells of the seeds ([`GrainTessellation`]).
 //! 4. **Filling**: grain g receives the lattice points
@@ -195,7 +195,7 @@ pub fn random_seeds(
 }
 
 /// `n` rotations drawn uniformly from SO(3) by
-/// [`random_rotation`](fe_structure::build::random_rotation) (Shoemake), in turn from the
+/// [`random_rotation`] (Shoemake), in turn from the
 /// generator [`stream_rng`]`(seed, ROTATION_STREAM)` (Pcg64).
 pub fn random_rotations(n: usize, seed: u64) -> Vec<Matrix3<f64>> {
     let mut rng = stream_rng(seed, ROTATION_STREAM);
