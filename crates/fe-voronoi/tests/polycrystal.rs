@@ -252,3 +252,74 @@ fn bad_rotations_distances_and_lattices_are_errors() {
     let open = Cell::new(*cell.matrix(), [true, true, false]).unwrap();
     assert!(build_polycrystal(&open, &seeds, &[Matrix3::identity()], &spec, &|_| {}).is_err());
 }
+
+/// The 24 proper rotations of the cube: signed permutation matrices with determinant +1.
+fn cubic_rotations() -> Vec<Matrix3<f64>> {
+    let perms = [
+        [0, 1, 2],
+        [0, 2, 1],
+        [1, 0, 2],
+        [1, 2, 0],
+        [2, 0, 1],
+        [2, 1, 0],
+    ];
+    let mut out = Vec::new();
+    for p in perms {
+        for signs in 0..8 {
+            let mut m = Matrix3::zeros();
+            for (row, &col) in p.iter().enumerate() {
+                m[(row, col)] = if signs >> row & 1 == 1 { -1.0 } else { 1.0 };
+            }
+            if m.determinant() > 0.0 {
+                out.push(m);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn random_orientations_follow_the_mackenzie_distribution() {
+    // METHODS.md 5.2: disorientations of random cubic orientations have mean 40.74 deg and
+    // 2.28 % below 15 deg (Mackenzie 1958).
+    let n = 20_000;
+    let rotations = random_rotations(2 * n, 17);
+    let symmetry = cubic_rotations();
+    assert_eq!(symmetry.len(), 24);
+    let mut sum = 0.0;
+    let mut below_15 = 0usize;
+    for pair in rotations.chunks(2) {
+        let delta = pair[0].transpose() * pair[1];
+        let cos_max = symmetry
+            .iter()
+            .map(|s| ((s * delta).trace() - 1.0) / 2.0)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let angle = cos_max.clamp(-1.0, 1.0).acos().to_degrees();
+        sum += angle;
+        below_15 += usize::from(angle < 15.0);
+    }
+    let mean = sum / n as f64;
+    let fraction = below_15 as f64 / n as f64;
+    // Standard errors: about 0.07 deg for the mean, 0.1 % for the fraction.
+    assert!((mean - 40.74).abs() < 0.4, "mean disorientation {mean} deg");
+    assert!((fraction - 0.0228).abs() < 0.005, "{fraction} below 15 deg");
+}
+
+#[test]
+#[ignore = "slow: builds the 1.9-million-atom (28.3 nm)^3 polycrystal"]
+fn the_28_nm_polycrystal_has_about_two_million_atoms_and_grain_counts_match_volumes() {
+    let cell = Cell::cubic(283.0).unwrap();
+    let p = build(&cell, 8, 1, &PolycrystalSpec::default());
+    let density = 2.0 / A.powi(3);
+    let total: f64 = p.tessellation.grains().iter().map(|g| g.volume).sum();
+    assert!((total - cell.volume()).abs() < 1e-9 * cell.volume());
+    for (g, gc) in p.tessellation.grains().iter().enumerate() {
+        let expected = density * gc.volume;
+        let got = p.filled_per_grain[g] as f64;
+        assert!((got - expected).abs() < 0.001 * expected, "grain {g}");
+    }
+    let n = p.structure.len() as f64;
+    assert!((1.85e6..1.95e6).contains(&n), "{n} atoms");
+    // METHODS.md 1.3: under 2 % deleted at 100a.
+    assert!((p.removed() as f64) < 0.02 * n);
+}
