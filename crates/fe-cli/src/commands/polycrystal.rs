@@ -332,6 +332,13 @@ fn grains_json(p: &Polycrystal, spec: &PolycrystalSpec, seed: u64, random_points
         "min_distance": spec.min_distance,
         "seed": seed,
         "generator": generator,
-        "units": "Angstrom; grain indices 0-based (the per-atom `grain` property too)",
+        "units": "Angstrom",
+        "conventions": "grain indices are 0-based (the per-atom `grain` property too); a facet \
+            [i, j] lies between grain i and the image of grain j whose seed is seeds[j] + \
+            shift[0] a + shift[1] b + shift[2] c (a, b, c: the rows of cell), its normal points from i \
+            towards that image, and its centroid and polygon are in grain i's unwrapped frame \
+            (they may lie outside the cell); a facet [i, i] with self_image true is a grain \
+            against its own periodic image; a rotation's columns are the crystal axes in the box \
+            frame",
     })
 }
