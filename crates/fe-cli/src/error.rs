@@ -14,6 +14,9 @@ pub enum CliError {
     /// Reading, building or evaluating a potential failed.
     #[error(transparent)]
     Potential(#[from] fe_potentials::PotentialError),
+    /// Building a Voronoi tessellation or a polycrystal failed.
+    #[error(transparent)]
+    Voronoi(#[from] fe_voronoi::VoronoiError),
     /// Writing an output file or stdout failed.
     #[error("cannot write {file}")]
     Output {

@@ -36,6 +36,10 @@ enum Command {
     Eval(commands::eval::EvalArgs),
     /// Write an EAM potential as a setfl (eam/alloy) file for LAMMPS.
     ExportEam(commands::export_eam::ExportEamArgs),
+    /// Build a Voronoi nano-polycrystal (Atomsk's method) and its GRAINS.json.
+    Polycrystal(commands::polycrystal::PolycrystalArgs),
+    /// Per-atom Voronoi volumes and face counts (JSON).
+    Voronoi(commands::voronoi::VoronoiArgs),
 }
 
 fn run(cli: &Cli) -> Result<(), CliError> {
@@ -45,6 +49,8 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         Command::Neighbors(a) => commands::neighbors::run(a, cli.quiet),
         Command::Eval(a) => commands::eval::run(a, cli.quiet),
         Command::ExportEam(a) => commands::export_eam::run(a, cli.quiet),
+        Command::Polycrystal(a) => commands::polycrystal::run(a, cli.quiet),
+        Command::Voronoi(a) => commands::voronoi::run(a, cli.quiet),
     }
 }
 

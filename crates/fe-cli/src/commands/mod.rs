@@ -5,3 +5,5 @@ pub mod eval;
 pub mod export_eam;
 pub mod info;
 pub mod neighbors;
+pub mod polycrystal;
+pub mod voronoi;
