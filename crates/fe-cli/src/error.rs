@@ -14,6 +14,9 @@ pub enum CliError {
     /// Reading, building or evaluating a potential failed.
     #[error(transparent)]
     Potential(#[from] fe_potentials::PotentialError),
+    /// A minimization or MD run failed.
+    #[error(transparent)]
+    Dynamics(#[from] fe_dynamics::DynamicsError),
     /// Writing an output file or stdout failed.
     #[error("cannot write {file}")]
     Output {

@@ -36,6 +36,10 @@ enum Command {
     Eval(commands::eval::EvalArgs),
     /// Write an EAM potential as a setfl (eam/alloy) file for LAMMPS.
     ExportEam(commands::export_eam::ExportEamArgs),
+    /// Minimize the energy of a structure (and its cell with --box); report JSON.
+    Relax(commands::relax::RelaxArgs),
+    /// Molecular dynamics (nve, nvt, npt) writing a trajectory.
+    Md(commands::md::MdArgs),
 }
 
 fn run(cli: &Cli) -> Result<(), CliError> {
@@ -45,6 +49,8 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         Command::Neighbors(a) => commands::neighbors::run(a, cli.quiet),
         Command::Eval(a) => commands::eval::run(a, cli.quiet),
         Command::ExportEam(a) => commands::export_eam::run(a, cli.quiet),
+        Command::Relax(a) => commands::relax::run(a, cli.quiet),
+        Command::Md(a) => commands::md::run(a, cli.quiet),
     }
 }
 

@@ -4,4 +4,6 @@ pub mod convert;
 pub mod eval;
 pub mod export_eam;
 pub mod info;
+pub mod md;
 pub mod neighbors;
+pub mod relax;

@@ -41,6 +41,7 @@ pub(crate) fn run(
     mask(&mut d, &movable);
     let mut alpha_prev = 0.0;
     let mut slope_prev = 0.0;
+    let mut curv_prev: f64 = 0.0;
     let mut steps = 0;
     let mut restarted = true;
     loop {
@@ -48,7 +49,10 @@ pub(crate) fn run(
             return Ok((p, steps, stop));
         }
         let slope = dot(&p.gradient, &d);
-        let alpha0 = if alpha_prev > 0.0 && slope < 0.0 {
+        let mode = std::env::var("FE_CG_MODE").unwrap_or_default();
+        let alpha0 = if mode == "curv" && curv_prev > 0.0 && slope < 0.0 {
+            -slope / (curv_prev * dot(&d, &d))
+        } else if alpha_prev > 0.0 && slope < 0.0 {
             alpha_prev * slope_prev / slope
         } else {
             FIRST_MOVE / max_move(&d, n).max(1e-300)
@@ -59,10 +63,17 @@ pub(crate) fn run(
             &p,
             &d,
             alpha0,
-            C2,
+            std::env::var("FE_CG_C2")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(C2),
             options.max_step,
             options.max_evaluations,
             steps,
+            |q| {
+                options.fmax.is_some_and(|t| q.fmax < t)
+                    || options.fnorm.is_some_and(|t| q.fnorm < t)
+            },
         )?;
         let (q, alpha) = match outcome {
             Outcome::Accepted(q, a) => (q, a),
@@ -80,6 +91,10 @@ pub(crate) fn run(
         };
         alpha_prev = alpha;
         slope_prev = slope;
+        {
+            let dq = dot(&q.gradient, &d);
+            curv_prev = (dq - slope) / (alpha * dot(&d, &d));
+        }
         // Hager-Zhang update.
         let y: Vec<f64> = q
             .gradient

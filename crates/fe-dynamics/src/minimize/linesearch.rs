@@ -48,6 +48,7 @@ pub(crate) fn search(
     max_step: f64,
     max_evaluations: usize,
     step: usize,
+    done: impl Fn(&Point) -> bool,
 ) -> Result<Outcome> {
     let phi0 = start.objective;
     let dphi0 = dot(&start.gradient, d);
@@ -103,7 +104,7 @@ pub(crate) fn search(
         let flat = s.phi <= phi0 + eps_f;
         let curvature = s.dphi.abs() <= c2 * dphi0.abs();
         let lower = s.phi < best.as_ref().map_or(phi0, |b| b.objective);
-        if (armijo || flat) && curvature {
+        if (armijo || flat) && (curvature || done(&p)) {
             return Ok(Outcome::Accepted(p, alpha));
         }
         if s.phi > phi0 + eps_f || s.dphi >= 0.0 {
