@@ -7,10 +7,14 @@
 //! \eta_k = \frac{-1}{\|d_k\|\min(0.01, \|g_k\|)}, $$
 //! with $y_k = g_{k+1} - g_k$, which keeps a sufficient descent direction whatever the line
 //! search accuracy. The direction restarts along $-g$ when it is not a descent direction or
-//! when $d_k^{\mathsf T} y_k \le 0$. The first trial step of each line search is
-//! $\alpha_{k-1}\,g_{k-1}^{\mathsf T}d_{k-1}/g_k^{\mathsf T}d_k$ (the same first-order decrease
-//! as the last step; Nocedal and Wright eq. 3.60), and 0.1 Å of largest move on the first
-//! iteration. The line search is in `linesearch` (strong Wolfe, $c_2 = 0.1$).
+//! when $d_k^{\mathsf T} y_k \le 0$. The first trial step of each line search is the minimum
+//! of the quadratic model with the curvature measured along the previous direction,
+//! $\alpha = -g_k^{\mathsf T}d_k / (\kappa_{k-1}\|d_k\|^2)$ with
+//! $\kappa_{k-1} = (\phi'_{k-1}(\alpha_{k-1}) - \phi'_{k-1}(0))/(\alpha_{k-1}\|d_{k-1}\|^2)$
+//! (falling back to Nocedal and Wright's eq. 3.60, the same first-order decrease as the last
+//! step, when that curvature is not positive), and 0.1 Å of largest move on the first
+//! iteration. The line search is in `linesearch` (strong Wolfe, $c_2 = 0.97$; a trial point
+//! that already meets the force tolerance is accepted at once).
 
 use crate::error::Result;
 use crate::system::{Point, Relaxable};
@@ -18,8 +22,11 @@ use crate::system::{Point, Relaxable};
 use super::linesearch::{search, Outcome};
 use super::{dot, max_move, MinimizeOptions, Monitor, Stop};
 
-/// Curvature constant of the line search.
-const C2: f64 = 0.1;
+/// Curvature constant of the line search. Loose on purpose: the Hager-Zhang direction keeps
+/// sufficient descent for any Wolfe step, and on the 16,000-atom rattled Fe case a loose test
+/// (one evaluation for most line searches) needs fewer force evaluations in total than an
+/// exact search (c2 = 0.1: 219, 0.5: 210, 0.9: 196, 0.97: 176; LAMMPS cg: 194).
+const C2: f64 = 0.97;
 /// Largest move of the first trial step (Å).
 const FIRST_MOVE: f64 = 0.1;
 
@@ -49,8 +56,7 @@ pub(crate) fn run(
             return Ok((p, steps, stop));
         }
         let slope = dot(&p.gradient, &d);
-        let mode = std::env::var("FE_CG_MODE").unwrap_or_default();
-        let alpha0 = if mode == "curv" && curv_prev > 0.0 && slope < 0.0 {
+        let alpha0 = if curv_prev > 0.0 && slope < 0.0 {
             -slope / (curv_prev * dot(&d, &d))
         } else if alpha_prev > 0.0 && slope < 0.0 {
             alpha_prev * slope_prev / slope
@@ -63,10 +69,7 @@ pub(crate) fn run(
             &p,
             &d,
             alpha0,
-            std::env::var("FE_CG_C2")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(C2),
+            C2,
             options.max_step,
             options.max_evaluations,
             steps,
