@@ -7,7 +7,7 @@
 //! | [`structure`] | `fe-structure` | cells, structures, elements, lattice builders, file formats |
 //! | [`neighbors`] | `fe-neighbors` | cell-list neighbour lists, radius queries |
 //! | [`potentials`] | `fe-potentials` | the `Potential` trait, tabulated EAM, Zhou 2004 EAM (MEAM, MTP to come) |
-//! | [`dynamics`] | `fe-dynamics` | minimizers and MD (to come) |
+//! | [`dynamics`] | `fe-dynamics` | minimizers (CG, FIRE, cell relaxation) and MD (NVE, NVT, NPT) |
 //! | [`voronoi`] | `fe-voronoi` | Voronoi tessellation and polycrystals (to come) |
 //! | [`maxvol`] | `fe-maxvol` | MaxVol active learning (to come) |
 //! | [`gcmc`] | `fe-gcmc` | grand canonical Monte Carlo (to come) |

@@ -17,6 +17,9 @@ pub enum CliError {
     /// Building a Voronoi tessellation or a polycrystal failed.
     #[error(transparent)]
     Voronoi(#[from] fe_voronoi::VoronoiError),
+    /// A minimization or MD run failed.
+    #[error(transparent)]
+    Dynamics(#[from] fe_dynamics::DynamicsError),
     /// Writing an output file or stdout failed.
     #[error("cannot write {file}")]
     Output {

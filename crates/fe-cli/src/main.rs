@@ -40,6 +40,10 @@ enum Command {
     Polycrystal(commands::polycrystal::PolycrystalArgs),
     /// Per-atom Voronoi volumes and face counts (JSON).
     Voronoi(commands::voronoi::VoronoiArgs),
+    /// Minimize the energy of a structure (and its cell with --box); report JSON.
+    Relax(commands::relax::RelaxArgs),
+    /// Molecular dynamics (nve, nvt, npt) writing a trajectory.
+    Md(commands::md::MdArgs),
 }
 
 fn run(cli: &Cli) -> Result<(), CliError> {
@@ -51,6 +55,8 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         Command::ExportEam(a) => commands::export_eam::run(a, cli.quiet),
         Command::Polycrystal(a) => commands::polycrystal::run(a, cli.quiet),
         Command::Voronoi(a) => commands::voronoi::run(a, cli.quiet),
+        Command::Relax(a) => commands::relax::run(a, cli.quiet),
+        Command::Md(a) => commands::md::run(a, cli.quiet),
     }
 }
 

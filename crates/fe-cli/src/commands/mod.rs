@@ -4,6 +4,8 @@ pub mod convert;
 pub mod eval;
 pub mod export_eam;
 pub mod info;
+pub mod md;
 pub mod neighbors;
 pub mod polycrystal;
 pub mod voronoi;
+pub mod relax;
