@@ -349,7 +349,11 @@ fn every_atom_is_nearest_to_its_own_grain_seed_by_brute_force() {
                 .iter()
                 .map(|s| cell.distance(x, s))
                 .fold(f64::INFINITY, f64::min);
-            assert!(own <= nearest + 1e-9, "{}: atom of grain {g}", lattice.name());
+            assert!(
+                own <= nearest + 1e-9,
+                "{}: atom of grain {g}",
+                lattice.name()
+            );
         }
     }
 }
