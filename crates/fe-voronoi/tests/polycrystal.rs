@@ -323,3 +323,37 @@ fn the_28_nm_polycrystal_has_about_two_million_atoms_and_grain_counts_match_volu
     // METHODS.md 1.3: under 2 % deleted at 100a.
     assert!((p.removed() as f64) < 0.02 * n);
 }
+
+#[test]
+fn every_atom_is_nearest_to_its_own_grain_seed_by_brute_force() {
+    // Before deletion (a tiny minimum distance keeps every filled site), on a sheared box and
+    // the three lattice kinds.
+    for (lattice, a) in [
+        (Lattice::Bcc, A),
+        (Lattice::Fcc, 3.6),
+        (Lattice::Hcp { c_over_a: 1.6 }, 2.5),
+    ] {
+        let spec = PolycrystalSpec {
+            lattice,
+            a,
+            min_distance: 1e-3,
+            ..PolycrystalSpec::default()
+        };
+        let cell = triclinic();
+        let p = build(&cell, 6, 8, &spec);
+        let seeds = p.tessellation.seeds();
+        let ids = grain_ids(&p.structure);
+        for (x, &g) in p.structure.positions().iter().zip(&ids) {
+            let own = cell.distance(x, &seeds[g as usize]);
+            let nearest = seeds
+                .iter()
+                .map(|s| cell.distance(x, s))
+                .fold(f64::INFINITY, f64::min);
+            assert!(
+                own <= nearest + 1e-9,
+                "{}: atom of grain {g}",
+                lattice.name()
+            );
+        }
+    }
+}

@@ -143,25 +143,38 @@ impl GrainFill {
     }
 
     /// The atoms of slab i0, ordered by (i1, i2, basis atom), wrapped into `cell`.
+    ///
+    /// Along each lattice row the planes give, in closed form, the index range that can lie in
+    /// the cell (widened by one index) and the range that lies farther than the flag distance
+    /// from every plane (narrowed by one index). Points of the second range are kept without a
+    /// test (they are strictly inside: no tie is possible); the others, near the boundary or
+    /// at the row ends, get the exact test of [`GrainFill::classify`].
     pub(crate) fn fill_slab(&self, cell: &Cell, i0: i64) -> Slab {
         let mut out = Slab::default();
-        let mut ranges: Vec<(i64, i64)> = Vec::with_capacity(self.basis.len());
+        let mut ranges: Vec<[i64; 4]> = Vec::with_capacity(self.basis.len());
         for i1 in self.lo[1]..=self.hi[1] {
             ranges.clear();
             let (mut lo_all, mut hi_all) = (i64::MAX, i64::MIN);
             for f in &self.basis {
-                let (lo, hi) = self.row_range(i0 as f64 + f.x, i1 as f64 + f.y, f.z);
-                ranges.push((lo, hi));
+                let (u0, u1) = (i0 as f64 + f.x, i1 as f64 + f.y);
+                let (lo, hi) = self.row_range(u0, u1, f.z, false);
+                let (far_lo, far_hi) = self.row_range(u0, u1, f.z, true);
+                ranges.push([lo, hi, far_lo, far_hi]);
                 lo_all = lo_all.min(lo);
                 hi_all = hi_all.max(hi);
             }
             for i2 in lo_all..=hi_all {
-                for (f, &(lo, hi)) in self.basis.iter().zip(&ranges) {
+                for (f, &[lo, hi, far_lo, far_hi]) in self.basis.iter().zip(&ranges) {
                     if i2 < lo || i2 > hi {
                         continue;
                     }
                     let u = Vector3::new(i0 as f64, i1 as f64, i2 as f64) + f;
-                    if let Some(near) = self.classify(&u) {
+                    let near = if far_lo <= i2 && i2 <= far_hi {
+                        Some(false)
+                    } else {
+                        self.classify(&u)
+                    };
+                    if let Some(near) = near {
                         out.positions
                             .push(cell.wrap(&(self.seed + self.to_box * u)));
                         out.near.push(near);
@@ -172,22 +185,33 @@ impl GrainFill {
         out
     }
 
-    /// The range of i2 (inclusive, widened by one on each side) where the row
-    /// $\mathbf u = (u_0, u_1, i_2 + f_2)$ can satisfy every plane; empty as (1, 0).
-    fn row_range(&self, u0: f64, u1: f64, f2: f64) -> (i64, i64) {
+    /// The range of i2 (inclusive) for the row $\mathbf u = (u_0, u_1, i_2 + f_2)$: with
+    /// `far` false, where the row can satisfy every plane ($\mathbf u\cdot\mathbf w \le h +$
+    /// tol), widened by one index; with `far` true, where it lies at least the flag distance
+    /// inside every plane ($\mathbf u\cdot\mathbf w \le h - d|\mathbf r|$), narrowed by one
+    /// index. Empty as (1, 0).
+    fn row_range(&self, u0: f64, u1: f64, f2: f64, far: bool) -> (i64, i64) {
         let (mut lo, mut hi) = (self.lo[2] as f64, self.hi[2] as f64);
+        let pad = if far { -1.0 } else { 1.0 };
         for p in &self.planes {
-            // u0 w0 + u1 w1 + (i2 + f2) w2 <= h + tol
-            let rest = p.h + p.tol - u0 * p.w.x - u1 * p.w.y - f2 * p.w.z;
+            let limit = if far {
+                p.h - self.flag_distance / p.inv_norm
+            } else {
+                p.h + p.tol
+            };
+            // u0 w0 + u1 w1 + (i2 + f2) w2 <= limit
+            let rest = limit - u0 * p.w.x - u1 * p.w.y - f2 * p.w.z;
             let scale = p.w.norm();
             if p.w.z.abs() <= 1e-14 * scale {
-                if rest < 0.0 {
+                // The row runs parallel to the plane; when far, stay clear of rounding.
+                let margin = if far { 1e-9 * p.h } else { 0.0 };
+                if rest < margin {
                     return (1, 0);
                 }
             } else if p.w.z > 0.0 {
-                hi = hi.min((rest / p.w.z).floor() + 1.0);
+                hi = hi.min((rest / p.w.z).floor() + pad);
             } else {
-                lo = lo.max((rest / p.w.z).ceil() - 1.0);
+                lo = lo.max((rest / p.w.z).ceil() - pad);
             }
             if lo > hi {
                 return (1, 0);
