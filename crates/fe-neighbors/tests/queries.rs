@@ -8,7 +8,7 @@ use fe_neighbors::{
 };
 use fe_structure::Structure;
 use fe_testkit::brute_force_neighbors;
-use nalgebra::Vector3;
+use nalgebra::{Matrix3, Vector3};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 
@@ -168,6 +168,59 @@ fn remove_close_pairs_refuses_a_cell_smaller_than_the_distance() {
         remove_close_pairs(&mut s, -1.0),
         Err(NeighborError::InvalidRadius { .. })
     ));
+}
+
+#[test]
+fn skin_list_survives_small_cell_changes_and_equals_a_fresh_list_until_rebuild_is_asked() {
+    let (cutoff, skin) = (5.3, 1.0);
+    let mut s = bcc(4, 2.855, 0.05, 0.2, 3);
+    let mut tracker = SkinTracker::new(skin).expect("skin");
+    let list = tracker.build(&s, cutoff, ListKind::Full).expect("build");
+    let mut rng = Pcg64::seed_from_u64(5);
+    let mut moves = 0;
+    loop {
+        // A random small strain of the cell (atoms follow it) plus small random moves.
+        let mut eps = Matrix3::zeros();
+        for e in eps.iter_mut() {
+            *e = rng.gen_range(-0.002..0.002);
+        }
+        let f = Matrix3::identity() + eps;
+        let mut trial = s.clone();
+        trial.deform(&f).expect("deform");
+        for r in trial.positions_mut() {
+            *r += Vector3::new(
+                rng.gen_range(-0.02..0.02),
+                rng.gen_range(-0.02..0.02),
+                rng.gen_range(-0.02..0.02),
+            );
+        }
+        if tracker.needs_rebuild(trial.positions(), trial.cell()) {
+            break;
+        }
+        s = trial;
+        moves += 1;
+        let fresh = NeighborList::new(&s, cutoff, ListKind::Full).expect("fresh");
+        for i in 0..s.len() {
+            let kept: Vec<(u32, [i8; 3])> = list
+                .row(i)
+                .filter(|&k| list.displacement(s.cell(), s.positions(), i, k).norm() < cutoff)
+                .map(|k| (list.neighbors()[k], list.shifts()[k]))
+                .collect();
+            let want: Vec<(u32, [i8; 3])> = fresh
+                .neighbors_of(i)
+                .iter()
+                .copied()
+                .zip(fresh.shifts_of(i).iter().copied())
+                .collect();
+            assert_eq!(kept, want, "row {i} after {moves} moves");
+        }
+    }
+    assert!(moves >= 3, "the skin allowed only {moves} cell changes");
+    // A list given by `record` (build radius unknown) is rebuilt on any cell change.
+    tracker.record(s.positions(), s.cell());
+    let mut t = s.clone();
+    t.deform(&(Matrix3::identity() * 1.0001)).expect("deform");
+    assert!(tracker.needs_rebuild(t.positions(), t.cell()));
 }
 
 #[test]

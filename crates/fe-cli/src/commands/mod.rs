@@ -7,5 +7,5 @@ pub mod info;
 pub mod md;
 pub mod neighbors;
 pub mod polycrystal;
-pub mod voronoi;
 pub mod relax;
+pub mod voronoi;
