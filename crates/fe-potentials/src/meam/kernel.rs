@@ -1,0 +1,525 @@
+//! The MEAM kernel: four passes over a full neighbour list built at
+//! $\sqrt{e_b}\,r_c$ (so that every screening atom of a pair is in the row of either atom).
+//!
+//! 1. screening $S_{ij}$ and cut-off of every pair, once per pair (from the row of its owner,
+//!    the atom with the smaller (index, image) key), and the reverse entry of every entry;
+//! 2. partial densities of every atom from its own row, its embedding energy and derivative
+//!    coefficients ([`super::density::embed`]);
+//! 3. per owned pair: pair energy, the density and pair forces, and the screening forces on
+//!    i, j and every screening atom k, written to the row's entries;
+//! 4. each atom gathers the forces stored for it at its reverse entries.
+//!
+//! Work is cut in chunks of a fixed number of atoms and partial sums are added in chunk order,
+//! so results are bit-identical for any number of threads.
+
+use fe_neighbors::NeighborList;
+use nalgebra::{Matrix3, Vector3};
+use rayon::prelude::*;
+
+use super::density::{embed, Coef, Sums};
+use super::funcs::{dfcut, fcut};
+use super::Meam;
+use crate::error::{PotentialError, Result};
+use crate::potential::{check_list, BoundAtoms, Request, Results};
+
+/// Atoms per parallel task.
+const CHUNK: usize = 128;
+/// Closest distance accepted (A).
+const R_MIN: f64 = 1e-4;
+
+/// The sortable key of an entry, as the neighbour list orders its rows.
+#[inline]
+fn key(j: u32, s: [i8; 3]) -> u64 {
+    (u64::from(j) << 24)
+        | (u64::from((i16::from(s[0]) + 128) as u8) << 16)
+        | (u64::from((i16::from(s[1]) + 128) as u8) << 8)
+        | u64::from((i16::from(s[2]) + 128) as u8)
+}
+
+/// Whether the row of i owns its entry (j, S): j > i, or j = i with S > 0 lexicographically.
+#[inline]
+fn owns(i: usize, j: u32, s: [i8; 3]) -> bool {
+    let j = j as usize;
+    j > i || (j == i && s > [0, 0, 0])
+}
+
+/// The displacements r_j + S H - r_i and squared lengths of one row.
+struct RowGeometry {
+    d: Vec<[f64; 3]>,
+    r2: Vec<f64>,
+}
+
+impl RowGeometry {
+    fn new() -> RowGeometry {
+        RowGeometry {
+            d: Vec::new(),
+            r2: Vec::new(),
+        }
+    }
+
+    fn fill(&mut self, ctx: &Ctx<'_>, i: usize) {
+        let row = ctx.list.row(i);
+        self.d.clear();
+        self.r2.clear();
+        let pi = ctx.pos[i];
+        let h = &ctx.h;
+        for k in row {
+            let j = ctx.nb[k] as usize;
+            let s = ctx.sh[k].map(f64::from);
+            let pj = ctx.pos[j];
+            let mut d = [0.0; 3];
+            for a in 0..3 {
+                d[a] = (pj[a] - pi[a]) + (s[0] * h[0][a] + s[1] * h[1][a] + s[2] * h[2][a]);
+            }
+            self.d.push(d);
+            self.r2.push(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+        }
+    }
+}
+
+/// What every pass reads.
+struct Ctx<'a> {
+    m: &'a Meam,
+    list: &'a NeighborList,
+    pos: &'a [Vector3<f64>],
+    species: &'a [u16],
+    nb: &'a [u32],
+    sh: &'a [[i8; 3]],
+    h: [[f64; 3]; 3],
+    rc2: f64,
+}
+
+/// One screening triplet (i, j, k): the factor S_ikj and, when 0 < S_ikj < 1, what its
+/// derivative needs.
+enum Triplet {
+    /// k does not screen (outside the ellipse or C >= Cmax).
+    None,
+    /// k screens completely (C <= Cmin).
+    Full,
+    /// Partial screening: S_ikj, dS_ikj/dC, dC/dx_ik, dC/dx_jk (x = squared-distance ratios).
+    Partial {
+        s: f64,
+        ds_dc: f64,
+        x: f64,
+        y: f64,
+        cx: f64,
+        cy: f64,
+    },
+}
+
+impl Ctx<'_> {
+    /// The screening of pair (i, j) by atom k, from r_ij^2, r_ik^2 and r_jk^2:
+    /// $x = r_{ik}^2/r_{ij}^2$, $y = r_{jk}^2/r_{ij}^2$, $a = 1-(x-y)^2$,
+    /// $C = (2(x+y) + a - 2)/a$, $S_{ikj} = f_c((C - C_{min})/(C_{max} - C_{min}))$.
+    #[inline(always)]
+    fn triplet(&self, ei: usize, ej: usize, ek: usize, rij2: f64, rik2: f64, rjk2: f64) -> Triplet {
+        let p = &self.m.p;
+        let x = rik2 / rij2;
+        let y = rjk2 / rij2;
+        let a = 1.0 - (x - y) * (x - y);
+        if a <= 0.0 {
+            return Triplet::None;
+        }
+        let c = (2.0 * (x + y) + a - 2.0) / a;
+        let t = p.ijk(ei, ej, ek);
+        let (cmin, cmax) = (p.cmin[t], p.cmax[t]);
+        if c >= cmax {
+            Triplet::None
+        } else if c <= cmin {
+            Triplet::Full
+        } else {
+            let (s, ds) = dfcut((c - cmin) / (cmax - cmin));
+            let w = 4.0 * (x + y - 1.0) * (x - y) / (a * a);
+            Triplet::Partial {
+                s,
+                ds_dc: ds / (cmax - cmin),
+                x,
+                y,
+                cx: 2.0 / a + w,
+                cy: 2.0 / a - w,
+            }
+        }
+    }
+
+    /// $S_{ij} = \prod_k S_{ikj}$ for the entry `e` (local index in the row of i).
+    fn screening(&self, i: usize, g: &RowGeometry, e: usize) -> f64 {
+        let row = self.list.row(i);
+        let ei = usize::from(self.species[i]);
+        let ej = usize::from(self.species[self.nb[row.start + e] as usize]);
+        let rij2 = g.r2[e];
+        let rbound = self.m.p.ebound[self.m.p.ab(ei, ej)] * rij2;
+        let dij = g.d[e];
+        let mut s = 1.0;
+        for k in 0..g.d.len() {
+            if k == e || g.r2[k] > rbound {
+                continue;
+            }
+            let dik = g.d[k];
+            let djk = [dik[0] - dij[0], dik[1] - dij[1], dik[2] - dij[2]];
+            let rjk2 = djk[0] * djk[0] + djk[1] * djk[1] + djk[2] * djk[2];
+            if rjk2 > rbound {
+                continue;
+            }
+            let ek = usize::from(self.species[self.nb[row.start + k] as usize]);
+            match self.triplet(ei, ej, ek, rij2, g.r2[k], rjk2) {
+                Triplet::None => {}
+                Triplet::Full => return 0.0,
+                Triplet::Partial { s: sk, .. } => s *= sk,
+            }
+        }
+        s
+    }
+}
+
+/// Split `v` into the pieces `bounds[c]..bounds[c + 1]`.
+fn split<'a, T>(mut v: &'a mut [T], bounds: &[usize]) -> Vec<&'a mut [T]> {
+    let mut out = Vec::with_capacity(bounds.len().saturating_sub(1));
+    for w in bounds.windows(2) {
+        let (a, b) = std::mem::take(&mut v).split_at_mut(w[1] - w[0]);
+        out.push(a);
+        v = b;
+    }
+    out
+}
+
+/// Per-chunk partial results.
+struct Partial {
+    energy: f64,
+    virial: [[f64; 3]; 3],
+}
+
+/// Energy, forces, virial and per-atom energies of `m` (see the module docs of
+/// [`crate::meam`] for the equations).
+pub(crate) fn compute(
+    m: &Meam,
+    atoms: &BoundAtoms<'_>,
+    list: &NeighborList,
+    request: Request,
+) -> Result<Results> {
+    check_list(atoms, list, m.list_cutoff())?;
+    let n = atoms.len();
+    let s = atoms.structure();
+    let hm = s.cell().matrix();
+    let ctx = Ctx {
+        m,
+        list,
+        pos: s.positions(),
+        species: atoms.species(),
+        nb: list.neighbors(),
+        sh: list.shifts(),
+        h: [0, 1, 2].map(|a| [hm[(a, 0)], hm[(a, 1)], hm[(a, 2)]]),
+        rc2: m.p.rc * m.p.rc,
+    };
+    let offsets = list.offsets();
+    let n_entries = list.n_entries();
+    let nchunks = n.div_ceil(CHUNK);
+    let bounds: Vec<usize> = (0..=nchunks).map(|c| offsets[(c * CHUNK).min(n)]).collect();
+    let p = &m.p;
+
+    // Pass 1: reverse entries, and S_ij and s_ij = S_ij fc_ij of owned pairs.
+    let mut rev = vec![0_u32; n_entries];
+    let mut scr = vec![0.0; n_entries];
+    let mut sfc = vec![0.0; n_entries];
+    split(&mut rev, &bounds)
+        .into_par_iter()
+        .zip(split(&mut scr, &bounds))
+        .zip(split(&mut sfc, &bounds))
+        .enumerate()
+        .try_for_each(|(c, ((rev, scr), sfc))| -> Result<()> {
+            let mut g = RowGeometry::new();
+            let base = bounds[c];
+            for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
+                let row = list.row(i);
+                g.fill(&ctx, i);
+                for (e, k) in row.clone().enumerate() {
+                    let (j, sh) = (ctx.nb[k], ctx.sh[k]);
+                    let back = key(i as u32, sh.map(|x| x.wrapping_neg()));
+                    let rj = list.row(j as usize);
+                    let pos = rj.start
+                        + ctx.nb[rj.clone()]
+                            .iter()
+                            .zip(&ctx.sh[rj.clone()])
+                            .position(|(&a, &b)| key(a, b) == back)
+                            .ok_or_else(|| {
+                                PotentialError::List("the list is not symmetric".into())
+                            })?;
+                    rev[k - base] = pos as u32;
+                    let r2 = g.r2[e];
+                    if r2 < ctx.rc2 && owns(i, j, sh) {
+                        if r2 < R_MIN * R_MIN {
+                            return Err(PotentialError::TooClose {
+                                i,
+                                j: j as usize,
+                                r: r2.sqrt(),
+                                r_min: R_MIN,
+                            });
+                        }
+                        let sij = ctx.screening(i, &g, e);
+                        let fc = fcut((p.rc - r2.sqrt()) / p.delr);
+                        scr[k - base] = sij;
+                        sfc[k - base] = sij * fc;
+                    }
+                }
+            }
+            Ok(())
+        })?;
+    // non-owned entries take the owner's values
+    let sfc_own = sfc.clone();
+    let scr_own = scr.clone();
+    split(&mut sfc, &bounds)
+        .into_par_iter()
+        .zip(split(&mut scr, &bounds))
+        .enumerate()
+        .for_each(|(c, (sfc, scr))| {
+            let base = bounds[c];
+            for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
+                for k in list.row(i) {
+                    if !owns(i, ctx.nb[k], ctx.sh[k]) {
+                        sfc[k - base] = sfc_own[rev[k] as usize];
+                        scr[k - base] = scr_own[rev[k] as usize];
+                    }
+                }
+            }
+        });
+    drop((sfc_own, scr_own));
+
+    // Pass 2: densities, embedding energies and derivative coefficients.
+    let mut dens = vec![[0.0; 4]; n_entries];
+    let mut coef = vec![Coef::default(); n];
+    let mut e_atom = vec![0.0; n];
+    let with_t = p.ialloy != 2;
+    let squares = p.ialloy == 1;
+    split(&mut dens, &bounds)
+        .into_par_iter()
+        .zip(coef.par_chunks_mut(CHUNK))
+        .zip(e_atom.par_chunks_mut(CHUNK))
+        .enumerate()
+        .for_each(|(c, ((dens, coef), e_atom))| {
+            let mut g = RowGeometry::new();
+            let base = bounds[c];
+            for (o, i) in (c * CHUNK..((c + 1) * CHUNK).min(n)).enumerate() {
+                g.fill(&ctx, i);
+                let mut sums = Sums::default();
+                for (e, k) in list.row(i).enumerate() {
+                    let sij = sfc[k];
+                    if g.r2[e] >= ctx.rc2 || scr[k].abs() < 1e-20 {
+                        continue;
+                    }
+                    let eb = usize::from(ctx.species[ctx.nb[k] as usize]);
+                    let r = g.r2[e].sqrt();
+                    let rho = m.atomic(eb, r);
+                    dens[k - base] = rho;
+                    let u = g.d[e].map(|x| x / r);
+                    let ts = with_t.then_some((&p.t[eb], squares));
+                    sums.add(rho.map(|x| x * sij), u, ts);
+                }
+                let ei = usize::from(ctx.species[i]);
+                let (f, cf) = embed(p, m.rho_ref[ei], ei, &sums);
+                e_atom[o] = f;
+                coef[o] = cf;
+            }
+        });
+
+    // Pass 3: pair terms and forces of owned pairs; screening forces.
+    let mut out = vec![[0.0; 3]; n_entries];
+    let mut f_own = vec![[0.0; 3]; n];
+    let mut e_pair = vec![0.0; n];
+    let want_virial = request.virial;
+    let parts: Vec<Partial> = split(&mut out, &bounds)
+        .into_par_iter()
+        .zip(f_own.par_chunks_mut(CHUNK))
+        .zip(e_pair.par_chunks_mut(CHUNK))
+        .enumerate()
+        .map(|(c, ((out, f_own), e_pair))| {
+            let mut g = RowGeometry::new();
+            let base = bounds[c];
+            let mut part = Partial {
+                energy: 0.0,
+                virial: [[0.0; 3]; 3],
+            };
+            for (o, i) in (c * CHUNK..((c + 1) * CHUNK).min(n)).enumerate() {
+                g.fill(&ctx, i);
+                let row = list.row(i);
+                let mut fi = [0.0; 3];
+                let mut ep = 0.0;
+                for (e, k) in row.clone().enumerate() {
+                    let sij = sfc[k];
+                    if g.r2[e] >= ctx.rc2 || scr[k].abs() < 1e-20 {
+                        continue;
+                    }
+                    let j = ctx.nb[k] as usize;
+                    let (ei, ej) = (usize::from(ctx.species[i]), usize::from(ctx.species[j]));
+                    let r = g.r2[e].sqrt();
+                    let (phi, dphi) = m.tables[p.ab(ei, ej)].eval(r);
+                    ep += 0.5 * phi * sij;
+                    if !owns(i, ctx.nb[k], ctx.sh[k]) {
+                        continue;
+                    }
+                    let d = g.d[e];
+                    let u = d.map(|x| x / r);
+                    let rho_j = dens[k];
+                    let rho_i = dens[rev[k] as usize];
+                    let (dj, di) = (m.dr(ej, &rho_j), m.dr(ei, &rho_i));
+                    let (h1, g1) = coef[i].side(&rho_j, &dj, &p.t[ej], u, r);
+                    let (h2, g2) = coef[j].side(&rho_i, &di, &p.t[ei], u.map(|x| -x), r);
+                    let hsum = h1 + h2 + phi;
+                    let mut gd = [0.0; 3];
+                    for a in 0..3 {
+                        gd[a] = sij * (g1[a] - g2[a] + dphi * u[a]);
+                    }
+                    // screening and cut-off derivatives
+                    let mut pij = 0.0; // dE/d(r_ij^2) from screening
+                    if sij.abs() >= 1e-20 && (sij - 1.0).abs() >= 1e-20 {
+                        let dfc = dfcut((p.rc - r) / p.delr).1;
+                        let pr = -hsum * scr[k] * dfc / p.delr; // dE/dr_ij
+                        pij += pr / (2.0 * r);
+                        screening_forces(
+                            &ctx,
+                            i,
+                            &g,
+                            e,
+                            hsum * sij,
+                            &mut pij,
+                            &mut fi,
+                            out,
+                            base,
+                            &mut part,
+                        );
+                    }
+                    for a in 0..3 {
+                        let t = gd[a] + 2.0 * pij * d[a];
+                        fi[a] += t;
+                        out[k - base][a] -= t;
+                    }
+                    if want_virial {
+                        for a in 0..3 {
+                            for b in 0..3 {
+                                part.virial[a][b] -= (gd[a] + 2.0 * pij * d[a]) * d[b];
+                            }
+                        }
+                    }
+                }
+                f_own[o] = fi;
+                e_pair[o] = ep;
+                part.energy += ep;
+            }
+            part
+        })
+        .collect();
+
+    // Pass 4: gather.
+    let mut forces = vec![Vector3::zeros(); n];
+    if request.forces {
+        forces
+            .par_chunks_mut(CHUNK)
+            .enumerate()
+            .for_each(|(c, fc)| {
+                for (o, i) in (c * CHUNK..((c + 1) * CHUNK).min(n)).enumerate() {
+                    let mut f = f_own[i];
+                    for k in list.row(i) {
+                        let t = out[rev[k] as usize];
+                        for a in 0..3 {
+                            f[a] += t[a];
+                        }
+                    }
+                    fc[o] = Vector3::from(f);
+                }
+            });
+    }
+    let mut energy = 0.0;
+    let mut w = [[0.0; 3]; 3];
+    for (c, part) in parts.iter().enumerate() {
+        for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
+            energy += e_atom[i];
+        }
+        energy += part.energy;
+        for a in 0..3 {
+            for b in 0..3 {
+                w[a][b] += part.virial[a][b];
+            }
+        }
+    }
+    if !energy.is_finite() {
+        return Err(PotentialError::NonFinite {
+            what: "MEAM energy".into(),
+        });
+    }
+    let virial = Matrix3::from_fn(|a, b| 0.5 * (w[a][b] + w[b][a]));
+    Ok(Results {
+        energy,
+        forces: request.forces.then_some(forces),
+        virial: request.virial.then_some(virial),
+        per_atom_energy: request
+            .per_atom_energy
+            .then(|| e_atom.iter().zip(&e_pair).map(|(a, b)| a + b).collect()),
+    })
+}
+
+/// Forces from the screening of the owned pair (i, j) (entry `e` of the row of i) by every
+/// partially screening atom k: with $w = H s_{ij}\, (\partial S_{ikj}/\partial C)/S_{ikj}$ and
+/// $E$ depending on the squared distances q through C, adds $\partial E/\partial q_{ij}$ to
+/// `pij`, the i part to `fi`, the j and k parts to the row's entries, and the k-triangle
+/// virial.
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+fn screening_forces(
+    ctx: &Ctx<'_>,
+    i: usize,
+    g: &RowGeometry,
+    e: usize,
+    h_s: f64,
+    pij: &mut f64,
+    fi: &mut [f64; 3],
+    out: &mut [[f64; 3]],
+    base: usize,
+    part: &mut Partial,
+) {
+    let row = ctx.list.row(i);
+    let p = &ctx.m.p;
+    let ei = usize::from(ctx.species[i]);
+    let ej = usize::from(ctx.species[ctx.nb[row.start + e] as usize]);
+    let rij2 = g.r2[e];
+    let rbound = p.ebound[p.ab(ei, ej)] * rij2;
+    let dij = g.d[e];
+    let ke = row.start + e;
+    for k in 0..g.d.len() {
+        if k == e || g.r2[k] > rbound {
+            continue;
+        }
+        let dik = g.d[k];
+        let djk = [dik[0] - dij[0], dik[1] - dij[1], dik[2] - dij[2]];
+        let rjk2 = djk[0] * djk[0] + djk[1] * djk[1] + djk[2] * djk[2];
+        if rjk2 > rbound {
+            continue;
+        }
+        let ek = usize::from(ctx.species[ctx.nb[row.start + k] as usize]);
+        let Triplet::Partial {
+            s,
+            ds_dc,
+            x,
+            y,
+            cx,
+            cy,
+        } = ctx.triplet(ei, ej, ek, rij2, g.r2[k], rjk2)
+        else {
+            continue;
+        };
+        let w = h_s * ds_dc / s;
+        let p_ik = w * cx / rij2;
+        let p_jk = w * cy / rij2;
+        *pij -= w * (x * cx + y * cy) / rij2;
+        let kk = row.start + k - base;
+        for a in 0..3 {
+            let ti = 2.0 * p_ik * dik[a];
+            let tj = 2.0 * p_jk * djk[a];
+            fi[a] += ti;
+            out[ke - base][a] += tj;
+            out[kk][a] -= ti + tj;
+        }
+        for a in 0..3 {
+            for b in 0..3 {
+                part.virial[a][b] -= 2.0 * (p_ik * dik[a] * dik[b] + p_jk * djk[a] * djk[b]);
+            }
+        }
+    }
+}
