@@ -2,12 +2,13 @@
 //! $\sqrt{e_b}\,r_c$ (so that every screening atom of a pair is in the row of either atom).
 //!
 //! 1. screening $S_{ij}$ and cut-off of every pair, once per pair (from the row of its owner,
-//!    the atom with the smaller (index, image) key), and the reverse entry of every entry;
+//!    the atom with the smaller (index, image) key), and the reverse of the other entries;
 //! 2. partial densities of every atom from its own row, its embedding energy and derivative
 //!    coefficients ([`super::density::embed`]);
 //! 3. per owned pair: pair energy, the density and pair forces, and the screening forces on
-//!    i, j and every screening atom k, written to the row's entries;
-//! 4. each atom gathers the forces stored for it at its reverse entries.
+//!    i, j and every screening atom k; the force on i is summed in its row, the others are
+//!    listed per chunk;
+//! 4. the listed forces are added in chunk order.
 //!
 //! Work is cut in chunks of a fixed number of atoms and partial sums are added in chunk order,
 //! so results are bit-identical for any number of threads.
@@ -182,10 +183,12 @@ fn split<'a, T>(mut v: &'a mut [T], bounds: &[usize]) -> Vec<&'a mut [T]> {
     out
 }
 
-/// Per-chunk partial results.
+/// Per-chunk partial results: pair energy, virial, and forces on atoms of other rows (atom,
+/// force) in the order they were computed.
 struct Partial {
     energy: f64,
     virial: [[f64; 3]; 3],
+    scatter: Vec<(u32, [f64; 3])>,
 }
 
 /// Energy, forces, virial and per-atom energies of `m` (see the module docs of
@@ -216,8 +219,9 @@ pub(crate) fn compute(
     let bounds: Vec<usize> = (0..=nchunks).map(|c| offsets[(c * CHUNK).min(n)]).collect();
     let p = &m.p;
 
-    // Pass 1: reverse entries, and S_ij and s_ij = S_ij fc_ij of owned pairs.
-    let mut rev = vec![0_u32; n_entries];
+    // Pass 1: S_ij and s_ij = S_ij fc_ij of owned pairs; for the other entries within r_c,
+    // the reverse entry (where the owner stored them).
+    let mut rev = vec![u32::MAX; n_entries];
     let mut scr = vec![0.0; n_entries];
     let mut sfc = vec![0.0; n_entries];
     split(&mut rev, &bounds)
@@ -232,83 +236,64 @@ pub(crate) fn compute(
                 let row = list.row(i);
                 g.fill(&ctx, i);
                 for (e, k) in row.clone().enumerate() {
-                    let (j, sh) = (ctx.nb[k], ctx.sh[k]);
-                    let back = key(i as u32, sh.map(|x| x.wrapping_neg()));
-                    let rj = list.row(j as usize);
-                    let pos = rj.start
-                        + ctx.nb[rj.clone()]
-                            .iter()
-                            .zip(&ctx.sh[rj.clone()])
-                            .position(|(&a, &b)| key(a, b) == back)
-                            .ok_or_else(|| {
-                                PotentialError::List("the list is not symmetric".into())
-                            })?;
-                    rev[k - base] = pos as u32;
                     let r2 = g.r2[e];
-                    if r2 < ctx.rc2 && owns(i, j, sh) {
-                        if r2 < R_MIN * R_MIN {
-                            return Err(PotentialError::TooClose {
-                                i,
-                                j: j as usize,
-                                r: r2.sqrt(),
-                                r_min: R_MIN,
-                            });
-                        }
+                    if r2 >= ctx.rc2 {
+                        continue;
+                    }
+                    let (j, sh) = (ctx.nb[k], ctx.sh[k]);
+                    if r2 < R_MIN * R_MIN {
+                        return Err(PotentialError::TooClose {
+                            i,
+                            j: j as usize,
+                            r: r2.sqrt(),
+                            r_min: R_MIN,
+                        });
+                    }
+                    if owns(i, j, sh) {
                         let sij = ctx.screening(i, &g, e);
-                        let fc = fcut((p.rc - r2.sqrt()) / p.delr);
                         scr[k - base] = sij;
-                        sfc[k - base] = sij * fc;
+                        sfc[k - base] = sij * fcut((p.rc - r2.sqrt()) / p.delr);
+                    } else {
+                        rev[k - base] = reverse(&ctx, i, j, sh)?;
                     }
                 }
             }
             Ok(())
         })?;
-    // non-owned entries take the owner's values
-    let sfc_own = sfc.clone();
-    let scr_own = scr.clone();
-    split(&mut sfc, &bounds)
-        .into_par_iter()
-        .zip(split(&mut scr, &bounds))
-        .enumerate()
-        .for_each(|(c, (sfc, scr))| {
-            let base = bounds[c];
-            for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
-                for k in list.row(i) {
-                    if !owns(i, ctx.nb[k], ctx.sh[k]) {
-                        sfc[k - base] = sfc_own[rev[k] as usize];
-                        scr[k - base] = scr_own[rev[k] as usize];
-                    }
-                }
-            }
-        });
-    drop((sfc_own, scr_own));
+    // where entry k's pair values are stored
+    let at = |i: usize, k: usize| {
+        if owns(i, ctx.nb[k], ctx.sh[k]) {
+            k
+        } else {
+            rev[k] as usize
+        }
+    };
 
     // Pass 2: densities, embedding energies and derivative coefficients.
-    let mut dens = vec![[0.0; 4]; n_entries];
     let mut coef = vec![Coef::default(); n];
     let mut e_atom = vec![0.0; n];
     let with_t = p.ialloy != 2;
     let squares = p.ialloy == 1;
-    split(&mut dens, &bounds)
-        .into_par_iter()
-        .zip(coef.par_chunks_mut(CHUNK))
+    coef.par_chunks_mut(CHUNK)
         .zip(e_atom.par_chunks_mut(CHUNK))
         .enumerate()
-        .for_each(|(c, ((dens, coef), e_atom))| {
+        .for_each(|(c, (coef, e_atom))| {
             let mut g = RowGeometry::new();
-            let base = bounds[c];
             for (o, i) in (c * CHUNK..((c + 1) * CHUNK).min(n)).enumerate() {
                 g.fill(&ctx, i);
                 let mut sums = Sums::default();
                 for (e, k) in list.row(i).enumerate() {
-                    let sij = sfc[k];
-                    if g.r2[e] >= ctx.rc2 || scr[k].abs() < 1e-20 {
+                    if g.r2[e] >= ctx.rc2 {
                         continue;
                     }
+                    let kk = at(i, k);
+                    if scr[kk].abs() < 1e-20 {
+                        continue;
+                    }
+                    let sij = sfc[kk];
                     let eb = usize::from(ctx.species[ctx.nb[k] as usize]);
                     let r = g.r2[e].sqrt();
                     let rho = m.atomic(eb, r);
-                    dens[k - base] = rho;
                     let u = g.d[e].map(|x| x / r);
                     let ts = with_t.then_some((&p.t[eb], squares));
                     sums.add(rho.map(|x| x * sij), u, ts);
@@ -320,45 +305,49 @@ pub(crate) fn compute(
             }
         });
 
-    // Pass 3: pair terms and forces of owned pairs; screening forces.
-    let mut out = vec![[0.0; 3]; n_entries];
-    let mut f_own = vec![[0.0; 3]; n];
+    // Pass 3: pair terms and forces of owned pairs, screening forces. The force on i is
+    // summed here; forces on j and on screening atoms k go to a per-chunk list.
+    let mut forces = vec![Vector3::zeros(); n];
     let mut e_pair = vec![0.0; n];
     let want_virial = request.virial;
-    let parts: Vec<Partial> = split(&mut out, &bounds)
-        .into_par_iter()
-        .zip(f_own.par_chunks_mut(CHUNK))
+    let deriv = request.forces || request.virial;
+    let parts: Vec<Partial> = forces
+        .par_chunks_mut(CHUNK)
         .zip(e_pair.par_chunks_mut(CHUNK))
         .enumerate()
-        .map(|(c, ((out, f_own), e_pair))| {
+        .map(|(c, (f_own, e_pair))| {
             let mut g = RowGeometry::new();
-            let base = bounds[c];
             let mut part = Partial {
                 energy: 0.0,
                 virial: [[0.0; 3]; 3],
+                scatter: Vec::new(),
             };
             for (o, i) in (c * CHUNK..((c + 1) * CHUNK).min(n)).enumerate() {
                 g.fill(&ctx, i);
-                let row = list.row(i);
                 let mut fi = [0.0; 3];
                 let mut ep = 0.0;
-                for (e, k) in row.clone().enumerate() {
-                    let sij = sfc[k];
-                    if g.r2[e] >= ctx.rc2 || scr[k].abs() < 1e-20 {
+                let ei = usize::from(ctx.species[i]);
+                for (e, k) in list.row(i).enumerate() {
+                    if g.r2[e] >= ctx.rc2 {
                         continue;
                     }
+                    let kk = at(i, k);
+                    if scr[kk].abs() < 1e-20 {
+                        continue;
+                    }
+                    let sij = sfc[kk];
                     let j = ctx.nb[k] as usize;
-                    let (ei, ej) = (usize::from(ctx.species[i]), usize::from(ctx.species[j]));
+                    let ej = usize::from(ctx.species[j]);
                     let r = g.r2[e].sqrt();
                     let (phi, dphi) = m.tables[p.ab(ei, ej)].eval(r);
                     ep += 0.5 * phi * sij;
-                    if !owns(i, ctx.nb[k], ctx.sh[k]) {
+                    if !deriv || kk != k {
                         continue;
                     }
                     let d = g.d[e];
                     let u = d.map(|x| x / r);
-                    let rho_j = dens[k];
-                    let rho_i = dens[rev[k] as usize];
+                    let rho_j = m.atomic(ej, r);
+                    let rho_i = if ei == ej { rho_j } else { m.atomic(ei, r) };
                     let (dj, di) = (m.dr(ej, &rho_j), m.dr(ei, &rho_i));
                     let (h1, g1) = coef[i].side(&rho_j, &dj, &p.t[ej], u, r);
                     let (h2, g2) = coef[j].side(&rho_i, &di, &p.t[ei], u.map(|x| -x), r);
@@ -367,12 +356,11 @@ pub(crate) fn compute(
                     for a in 0..3 {
                         gd[a] = sij * (g1[a] - g2[a] + dphi * u[a]);
                     }
-                    // screening and cut-off derivatives
-                    let mut pij = 0.0; // dE/d(r_ij^2) from screening
+                    let mut pij = 0.0; // dE/d(r_ij^2) from the cut-off and screening
+                    let mut fj = [0.0; 3];
                     if sij.abs() >= 1e-20 && (sij - 1.0).abs() >= 1e-20 {
                         let dfc = dfcut((p.rc - r) / p.delr).1;
-                        let pr = -hsum * scr[k] * dfc / p.delr; // dE/dr_ij
-                        pij += pr / (2.0 * r);
+                        pij += -hsum * scr[k] * dfc / p.delr / (2.0 * r);
                         screening_forces(
                             &ctx,
                             i,
@@ -381,16 +369,16 @@ pub(crate) fn compute(
                             hsum * sij,
                             &mut pij,
                             &mut fi,
-                            out,
-                            base,
+                            &mut fj,
                             &mut part,
                         );
                     }
                     for a in 0..3 {
                         let t = gd[a] + 2.0 * pij * d[a];
                         fi[a] += t;
-                        out[k - base][a] -= t;
+                        fj[a] -= t;
                     }
+                    part.scatter.push((j as u32, fj));
                     if want_virial {
                         for a in 0..3 {
                             for b in 0..3 {
@@ -399,7 +387,7 @@ pub(crate) fn compute(
                         }
                     }
                 }
-                f_own[o] = fi;
+                f_own[o] = Vector3::from(fi);
                 e_pair[o] = ep;
                 part.energy += ep;
             }
@@ -407,25 +395,7 @@ pub(crate) fn compute(
         })
         .collect();
 
-    // Pass 4: gather.
-    let mut forces = vec![Vector3::zeros(); n];
-    if request.forces {
-        forces
-            .par_chunks_mut(CHUNK)
-            .enumerate()
-            .for_each(|(c, fc)| {
-                for (o, i) in (c * CHUNK..((c + 1) * CHUNK).min(n)).enumerate() {
-                    let mut f = f_own[i];
-                    for k in list.row(i) {
-                        let t = out[rev[k] as usize];
-                        for a in 0..3 {
-                            f[a] += t[a];
-                        }
-                    }
-                    fc[o] = Vector3::from(f);
-                }
-            });
-    }
+    // Pass 4: the listed forces, added in chunk order.
     let mut energy = 0.0;
     let mut w = [[0.0; 3]; 3];
     for (c, part) in parts.iter().enumerate() {
@@ -436,6 +406,11 @@ pub(crate) fn compute(
         for a in 0..3 {
             for b in 0..3 {
                 w[a][b] += part.virial[a][b];
+            }
+        }
+        if request.forces {
+            for &(j, f) in &part.scatter {
+                forces[j as usize] += Vector3::from(f);
             }
         }
     }
@@ -455,10 +430,31 @@ pub(crate) fn compute(
     })
 }
 
+/// The position in the list of the reverse (j, i, -S) of the entry (i, j, S); rows are sorted
+/// by [`key`].
+fn reverse(ctx: &Ctx<'_>, i: usize, j: u32, sh: [i8; 3]) -> Result<u32> {
+    let back = key(i as u32, sh.map(|x| x.wrapping_neg()));
+    let rj = ctx.list.row(j as usize);
+    let (nbj, shj) = (&ctx.nb[rj.clone()], &ctx.sh[rj.clone()]);
+    let (mut lo, mut hi) = (0, nbj.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if key(nbj[mid], shj[mid]) < back {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if lo >= nbj.len() || key(nbj[lo], shj[lo]) != back {
+        return Err(PotentialError::List("the list is not symmetric".into()));
+    }
+    Ok((rj.start + lo) as u32)
+}
+
 /// Forces from the screening of the owned pair (i, j) (entry `e` of the row of i) by every
 /// partially screening atom k: with $w = H s_{ij}\, (\partial S_{ikj}/\partial C)/S_{ikj}$ and
 /// $E$ depending on the squared distances q through C, adds $\partial E/\partial q_{ij}$ to
-/// `pij`, the i part to `fi`, the j and k parts to the row's entries, and the k-triangle
+/// `pij`, the i part to `fi`, the j part to `fj`, lists the k parts, and adds the k-triangle
 /// virial.
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
@@ -470,8 +466,7 @@ fn screening_forces(
     h_s: f64,
     pij: &mut f64,
     fi: &mut [f64; 3],
-    out: &mut [[f64; 3]],
-    base: usize,
+    fj: &mut [f64; 3],
     part: &mut Partial,
 ) {
     let row = ctx.list.row(i);
@@ -481,7 +476,6 @@ fn screening_forces(
     let rij2 = g.r2[e];
     let rbound = p.ebound[p.ab(ei, ej)] * rij2;
     let dij = g.d[e];
-    let ke = row.start + e;
     for k in 0..g.d.len() {
         if k == e || g.r2[k] > rbound {
             continue;
@@ -508,14 +502,15 @@ fn screening_forces(
         let p_ik = w * cx / rij2;
         let p_jk = w * cy / rij2;
         *pij -= w * (x * cx + y * cy) / rij2;
-        let kk = row.start + k - base;
+        let mut fk = [0.0; 3];
         for a in 0..3 {
             let ti = 2.0 * p_ik * dik[a];
             let tj = 2.0 * p_jk * djk[a];
             fi[a] += ti;
-            out[ke - base][a] += tj;
-            out[kk][a] -= ti + tj;
+            fj[a] += tj;
+            fk[a] = -(ti + tj);
         }
+        part.scatter.push((ctx.nb[row.start + k], fk));
         for a in 0..3 {
             for b in 0..3 {
                 part.virial[a][b] -= 2.0 * (p_ik * dik[a] * dik[b] + p_jk * djk[a] * djk[b]);
