@@ -60,20 +60,22 @@ impl RowGeometry {
 
     fn fill(&mut self, ctx: &Ctx<'_>, i: usize) {
         let row = ctx.list.row(i);
-        self.d.clear();
-        self.r2.clear();
+        let len = row.len();
+        self.d.resize(len, [0.0; 3]);
+        self.r2.resize(len, 0.0);
         let pi = ctx.pos[i];
         let h = &ctx.h;
-        for k in row {
-            let j = ctx.nb[k] as usize;
-            let s = ctx.sh[k].map(f64::from);
-            let pj = ctx.pos[j];
-            let mut d = [0.0; 3];
-            for a in 0..3 {
-                d[a] = (pj[a] - pi[a]) + (s[0] * h[0][a] + s[1] * h[1][a] + s[2] * h[2][a]);
+        for ((k, d), r2) in row.zip(&mut self.d).zip(&mut self.r2) {
+            let pj = ctx.pos[ctx.nb[k] as usize];
+            let sh = ctx.sh[k];
+            *d = [pj[0] - pi[0], pj[1] - pi[1], pj[2] - pi[2]];
+            if sh != [0, 0, 0] {
+                let s = sh.map(f64::from);
+                for a in 0..3 {
+                    d[a] += s[0] * h[0][a] + s[1] * h[1][a] + s[2] * h[2][a];
+                }
             }
-            self.d.push(d);
-            self.r2.push(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+            *r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
         }
     }
 }
@@ -115,8 +117,9 @@ impl Ctx<'_> {
     #[inline(always)]
     fn triplet(&self, ei: usize, ej: usize, ek: usize, rij2: f64, rik2: f64, rjk2: f64) -> Triplet {
         let p = &self.m.p;
-        let x = rik2 / rij2;
-        let y = rjk2 / rij2;
+        let inv = 1.0 / rij2;
+        let x = rik2 * inv;
+        let y = rjk2 * inv;
         let a = 1.0 - (x - y) * (x - y);
         if a <= 0.0 {
             return Triplet::None;
