@@ -63,18 +63,8 @@ impl RowGeometry {
         let len = row.len();
         self.d.resize(len, [0.0; 3]);
         self.r2.resize(len, 0.0);
-        let pi = ctx.pos[i];
-        let h = &ctx.h;
         for ((k, d), r2) in row.zip(&mut self.d).zip(&mut self.r2) {
-            let pj = ctx.pos[ctx.nb[k] as usize];
-            let sh = ctx.sh[k];
-            *d = [pj[0] - pi[0], pj[1] - pi[1], pj[2] - pi[2]];
-            if sh != [0, 0, 0] {
-                let s = sh.map(f64::from);
-                for a in 0..3 {
-                    d[a] += s[0] * h[0][a] + s[1] * h[1][a] + s[2] * h[2][a];
-                }
-            }
+            *d = ctx.disp(i, k);
             *r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
         }
     }
@@ -111,6 +101,23 @@ enum Triplet {
 }
 
 impl Ctx<'_> {
+    /// The displacement r_j + S H - r_i of entry k of row i.
+    #[inline(always)]
+    fn disp(&self, i: usize, k: usize) -> [f64; 3] {
+        let pi = self.pos[i];
+        let pj = self.pos[self.nb[k] as usize];
+        let sh = self.sh[k];
+        let mut d = [pj[0] - pi[0], pj[1] - pi[1], pj[2] - pi[2]];
+        if sh != [0, 0, 0] {
+            let s = sh.map(f64::from);
+            let h = &self.h;
+            for a in 0..3 {
+                d[a] += s[0] * h[0][a] + s[1] * h[1][a] + s[2] * h[2][a];
+            }
+        }
+        d
+    }
+
     /// The screening of pair (i, j) by atom k, from r_ij^2, r_ik^2 and r_jk^2:
     /// $x = r_{ik}^2/r_{ij}^2$, $y = r_{jk}^2/r_{ij}^2$, $a = 1-(x-y)^2$,
     /// $C = (2(x+y) + a - 2)/a$, $S_{ikj} = f_c((C - C_{min})/(C_{max} - C_{min}))$.
@@ -227,12 +234,14 @@ pub(crate) fn compute(
     let mut rev = vec![u32::MAX; n_entries];
     let mut scr = vec![0.0; n_entries];
     let mut sfc = vec![0.0; n_entries];
+    let mut near = vec![false; n_entries];
     split(&mut rev, &bounds)
         .into_par_iter()
         .zip(split(&mut scr, &bounds))
         .zip(split(&mut sfc, &bounds))
+        .zip(split(&mut near, &bounds))
         .enumerate()
-        .try_for_each(|(c, ((rev, scr), sfc))| -> Result<()> {
+        .try_for_each(|(c, (((rev, scr), sfc), near))| -> Result<()> {
             let mut g = RowGeometry::new();
             let base = bounds[c];
             for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
@@ -243,6 +252,7 @@ pub(crate) fn compute(
                     if r2 >= ctx.rc2 {
                         continue;
                     }
+                    near[k - base] = true;
                     let (j, sh) = (ctx.nb[k], ctx.sh[k]);
                     if r2 < R_MIN * R_MIN {
                         return Err(PotentialError::TooClose {
@@ -281,12 +291,10 @@ pub(crate) fn compute(
         .zip(e_atom.par_chunks_mut(CHUNK))
         .enumerate()
         .for_each(|(c, (coef, e_atom))| {
-            let mut g = RowGeometry::new();
             for (o, i) in (c * CHUNK..((c + 1) * CHUNK).min(n)).enumerate() {
-                g.fill(&ctx, i);
                 let mut sums = Sums::default();
-                for (e, k) in list.row(i).enumerate() {
-                    if g.r2[e] >= ctx.rc2 {
+                for k in list.row(i) {
+                    if !near[k] {
                         continue;
                     }
                     let kk = at(i, k);
@@ -295,9 +303,10 @@ pub(crate) fn compute(
                     }
                     let sij = sfc[kk];
                     let eb = usize::from(ctx.species[ctx.nb[k] as usize]);
-                    let r = g.r2[e].sqrt();
+                    let d = ctx.disp(i, k);
+                    let r = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
                     let rho = m.atomic(eb, r);
-                    let u = g.d[e].map(|x| x / r);
+                    let u = d.map(|x| x / r);
                     let ts = with_t.then_some((&p.t[eb], squares));
                     sums.add(rho.map(|x| x * sij), u, ts);
                 }
@@ -326,12 +335,13 @@ pub(crate) fn compute(
                 scatter: Vec::new(),
             };
             for (o, i) in (c * CHUNK..((c + 1) * CHUNK).min(n)).enumerate() {
-                g.fill(&ctx, i);
+                let mut filled = false;
                 let mut fi = [0.0; 3];
                 let mut ep = 0.0;
                 let ei = usize::from(ctx.species[i]);
-                for (e, k) in list.row(i).enumerate() {
-                    if g.r2[e] >= ctx.rc2 {
+                let row = list.row(i);
+                for k in row.clone() {
+                    if !near[k] {
                         continue;
                     }
                     let kk = at(i, k);
@@ -341,13 +351,13 @@ pub(crate) fn compute(
                     let sij = sfc[kk];
                     let j = ctx.nb[k] as usize;
                     let ej = usize::from(ctx.species[j]);
-                    let r = g.r2[e].sqrt();
+                    let d = ctx.disp(i, k);
+                    let r = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
                     let (phi, dphi) = m.tables[p.ab(ei, ej)].eval(r);
                     ep += 0.5 * phi * sij;
                     if !deriv || kk != k {
                         continue;
                     }
-                    let d = g.d[e];
                     let u = d.map(|x| x / r);
                     let rho_j = m.atomic(ej, r);
                     let rho_i = if ei == ej { rho_j } else { m.atomic(ei, r) };
@@ -364,6 +374,11 @@ pub(crate) fn compute(
                     if sij.abs() >= 1e-20 && (sij - 1.0).abs() >= 1e-20 {
                         let dfc = dfcut((p.rc - r) / p.delr).1;
                         pij += -hsum * scr[k] * dfc / p.delr / (2.0 * r);
+                        if !filled {
+                            g.fill(&ctx, i);
+                            filled = true;
+                        }
+                        let e = k - row.start;
                         screening_forces(
                             &ctx,
                             i,
