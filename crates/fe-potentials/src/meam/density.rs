@@ -74,9 +74,10 @@ impl Sums {
 
 /// The first derivatives of an atom's embedding energy with respect to its [`Sums`]: a
 /// neighbour's contribution changes the energy by
-/// $q_0\rho^{(0)} + \rho^{(1)} g_1\!\cdot\!u + \rho^{(2)}(u\!\cdot\! g_2 u + \bar g_2)
-///  + \rho^{(3)}(g_3\!:\!uuu + \bar g_3\!\cdot\! u)$ per unit weight, with
-/// $q_0 = c_0 + \sum_l (c_{T,l} t_l + c_{Q,l} t_l^2)$ for the neighbour's t.
+/// $$ q_0\rho^{(0)} + \rho^{(1)} g_1\cdot u + \rho^{(2)}(u\cdot g_2 u + \bar g_2) +
+///   \rho^{(3)}(g_3 : uuu + \bar g_3\cdot u) $$
+/// per unit weight, with $q_0 = c_0 + \sum_l (c_{T,l} t_l + c_{Q,l} t_l^2)$ for the
+/// neighbour's t.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Coef {
     pub c0: f64,

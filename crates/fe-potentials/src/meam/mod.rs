@@ -23,6 +23,9 @@
 //! interpolated as LAMMPS does. Energies in eV, distances in Angstrom; METHODS.md 11.6 has
 //! every switch. Per-atom energies are $F_i + \tfrac12\sum_j \phi_{ij}s_{ij}$.
 
+// Component loops over fixed 3-vectors and tensors read as the equations they implement.
+#![allow(clippy::needless_range_loop)]
+
 mod density;
 mod funcs;
 mod kernel;

@@ -267,7 +267,7 @@ impl Params {
                 self.rc, self.delr
             ));
         }
-        if !(self.gsmooth > 0.0) {
+        if self.gsmooth.is_nan() || self.gsmooth <= 0.0 {
             return bad(format!(
                 "gsmooth_factor must be positive, found {}",
                 self.gsmooth

@@ -139,6 +139,7 @@ pub(crate) fn phi_plain(p: &Params, r: f64, a: usize, b: usize) -> f64 {
 }
 
 /// $\sum_{n=1}^{10} (-Z_2 S/Z_1)^n \phi(a^n r)$, stopping at the first zero term.
+#[allow(clippy::too_many_arguments)]
 fn series(p: &Params, scrn: f64, z1: i32, z2: i32, a: usize, b: usize, r: f64, arat: f64) -> f64 {
     let mut sum = 0.0;
     if scrn > 0.0 {
