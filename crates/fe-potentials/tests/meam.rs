@@ -114,6 +114,27 @@ fn meam_1nn_fe_forces_and_virial_match_finite_differences_near_transitions() {
 }
 
 #[test]
+fn meam_forces_and_virial_match_finite_differences_on_random_triclinic_cells() {
+    // random positions (pairs down to 0.5 A: the ZBL blend) in random sheared cells, with
+    // atoms outside the cell; one and two elements
+    let pot = meam(None, &["Fe"]);
+    for seed in [31, 32] {
+        let s = fe_testkit::random_structure(seed, 24, 6.5, 8.0, 0.3, [true; 3], true);
+        let (radial, partial) = transitions(&s, 4.0, 0.1, 2.0, 2.8);
+        assert!(radial > 0 && partial > 0, "{radial} {partial}");
+        check_fd(&pot, &s, 1e-5);
+    }
+    let pot = meam(Some("lattce(1,2) = b2\nnn2(1,2) = 1\n"), &["Fe", "W"]);
+    let mut s = fe_testkit::random_structure(33, 24, 6.5, 8.0, 0.3, [true; 3], true);
+    for (k, e) in s.species_mut().iter_mut().enumerate() {
+        if k % 2 == 0 {
+            *e = Element::W;
+        }
+    }
+    check_fd(&pot, &s, 1e-5);
+}
+
+#[test]
 fn meam_2nn_fe_forces_and_virial_match_finite_differences() {
     let pot = meam(Some(P2NN), &["Fe2"]);
     let s = rattled_bcc(2.8636, 3, 0.12, 12, None);

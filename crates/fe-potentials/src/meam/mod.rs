@@ -33,6 +33,7 @@ mod lattice;
 mod params;
 mod parse;
 mod reference;
+mod screening;
 
 use std::path::Path;
 
