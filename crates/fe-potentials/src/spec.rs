@@ -8,6 +8,7 @@ use fe_structure::Element;
 
 use crate::eam::{Eam, EamStyle, Zhou2004};
 use crate::error::{PotentialError, Result};
+use crate::meam::Meam;
 use crate::potential::Potential;
 
 /// Build the potential a specification names. `elements` are the elements of the structure it
@@ -16,7 +17,10 @@ use crate::potential::Potential;
 /// - `zhou2004`: the embedded Zhou-Johnson-Wadley 2004 EAM for `elements`;
 /// - `eam:PATH`: a tabulated EAM (`.eam` funcfl, `.eam.alloy` setfl, `.eam.fs`
 ///   Finnis-Sinclair); several funcfl files are mixed as LAMMPS mixes them when given as
-///   `eam:A.eam,B.eam`.
+///   `eam:A.eam,B.eam`;
+/// - `meam:LIBRARY[:PARAMS][@E1,E2,...]`: a LAMMPS MEAM library and parameter file (`NULL` or
+///   none for LAMMPS' defaults); the entries E1, E2, ... (LAMMPS' `El_1 ... El_n`, which
+///   number the parameter file's elements) default to the structure's elements.
 ///
 /// # Errors
 /// [`PotentialError::Spec`] for an unknown or not yet supported form, and the readers' errors.
@@ -46,7 +50,35 @@ pub fn from_spec(spec: &str, elements: &[Element]) -> Result<Arc<dyn Potential>>
                 Ok(Arc::new(Eam::from_paths(&paths, EamStyle::Funcfl)?))
             }
         }
-        "meam" | "mtp" => Err(bad(&format!("{kind} potentials are not implemented yet"))),
+        "meam" => {
+            let (files, entries) = match rest.rsplit_once('@') {
+                Some((f, e)) => (f, e.split(',').map(str::to_string).collect::<Vec<_>>()),
+                None => (
+                    rest,
+                    elements.iter().map(|e| e.symbol().to_string()).collect(),
+                ),
+            };
+            let (library, params) = match files.split_once(':') {
+                Some((l, p)) => (l, Some(p)),
+                None => (files, None),
+            };
+            if library.is_empty() || params == Some("") || entries.iter().any(String::is_empty) {
+                return Err(bad("expected meam:LIBRARY[:PARAMS][@E1,E2,...]"));
+            }
+            let mut names: Vec<&str> = Vec::new();
+            for e in &entries {
+                if !names.contains(&e.as_str()) {
+                    names.push(e);
+                }
+            }
+            let params = params.filter(|p| *p != "NULL").map(Path::new);
+            Ok(Arc::new(Meam::from_paths(
+                Path::new(library),
+                params,
+                &names,
+            )?))
+        }
+        "mtp" => Err(bad(&format!("{kind} potentials are not implemented yet"))),
         _ => Err(bad(&format!("unknown potential kind `{kind}`"))),
     }
 }

@@ -49,7 +49,7 @@ fn very_close_atoms_give_finite_zhou_results() {
 
 #[test]
 fn specs_that_name_nothing_are_errors() {
-    for spec in ["", "eam:", "lj:1", "meam:library.meam", "zhou"] {
+    for spec in ["", "eam:", "lj:1", "meam:", "meam:lib.meam:", "zhou"] {
         let e = from_spec(spec, &[Element::FE]).unwrap_err();
         assert!(
             e.to_string().contains("specification") || e.to_string().contains(spec),

@@ -1,0 +1,156 @@
+//! MEAM many-body screening (Baskes 1997 ellipse): the factor $S_{ikj}$ of one triplet, the
+//! product $S_{ij}$ of a pair, and the forces that come from its derivative.
+
+use super::funcs::dfcut;
+use super::kernel::{Ctx, Partial, RowGeometry};
+
+/// One screening triplet (i, j, k): the factor S_ikj and, when 0 < S_ikj < 1, what its
+/// derivative needs.
+enum Triplet {
+    /// k does not screen (outside the ellipse or C >= Cmax).
+    None,
+    /// k screens completely (C <= Cmin).
+    Full,
+    /// Partial screening: S_ikj, dS_ikj/dC, dC/dx_ik, dC/dx_jk (x = squared-distance ratios).
+    Partial {
+        s: f64,
+        ds_dc: f64,
+        x: f64,
+        y: f64,
+        cx: f64,
+        cy: f64,
+    },
+}
+
+impl Ctx<'_> {
+    /// The screening of pair (i, j) by atom k, from r_ij^2, r_ik^2 and r_jk^2:
+    /// $x = r_{ik}^2/r_{ij}^2$, $y = r_{jk}^2/r_{ij}^2$, $a = 1-(x-y)^2$,
+    /// $C = (2(x+y) + a - 2)/a$, $S_{ikj} = f_c((C - C_{min})/(C_{max} - C_{min}))$.
+    #[inline(always)]
+    fn triplet(&self, ei: usize, ej: usize, ek: usize, rij2: f64, rik2: f64, rjk2: f64) -> Triplet {
+        let p = &self.m.p;
+        let inv = 1.0 / rij2;
+        let x = rik2 * inv;
+        let y = rjk2 * inv;
+        let a = 1.0 - (x - y) * (x - y);
+        if a <= 0.0 {
+            return Triplet::None;
+        }
+        let c = (2.0 * (x + y) + a - 2.0) / a;
+        let t = p.ijk(ei, ej, ek);
+        let (cmin, cmax) = (p.cmin[t], p.cmax[t]);
+        if c >= cmax {
+            Triplet::None
+        } else if c <= cmin {
+            Triplet::Full
+        } else {
+            let (s, ds) = dfcut((c - cmin) / (cmax - cmin));
+            let w = 4.0 * (x + y - 1.0) * (x - y) / (a * a);
+            Triplet::Partial {
+                s,
+                ds_dc: ds / (cmax - cmin),
+                x,
+                y,
+                cx: 2.0 / a + w,
+                cy: 2.0 / a - w,
+            }
+        }
+    }
+
+    /// $S_{ij} = \prod_k S_{ikj}$ for the entry `e` (local index in the row of i).
+    pub(super) fn screening(&self, i: usize, g: &RowGeometry, e: usize) -> f64 {
+        let row = self.list.row(i);
+        let ei = usize::from(self.species[i]);
+        let ej = usize::from(self.species[self.nb[row.start + e] as usize]);
+        let rij2 = g.r2[e];
+        let rbound = self.m.p.ebound[self.m.p.ab(ei, ej)] * rij2;
+        let dij = g.d[e];
+        let mut s = 1.0;
+        for k in 0..g.d.len() {
+            if k == e || g.r2[k] > rbound {
+                continue;
+            }
+            let dik = g.d[k];
+            let djk = [dik[0] - dij[0], dik[1] - dij[1], dik[2] - dij[2]];
+            let rjk2 = djk[0] * djk[0] + djk[1] * djk[1] + djk[2] * djk[2];
+            if rjk2 > rbound {
+                continue;
+            }
+            let ek = usize::from(self.species[self.nb[row.start + k] as usize]);
+            match self.triplet(ei, ej, ek, rij2, g.r2[k], rjk2) {
+                Triplet::None => {}
+                Triplet::Full => return 0.0,
+                Triplet::Partial { s: sk, .. } => s *= sk,
+            }
+        }
+        s
+    }
+}
+
+/// Forces from the screening of the owned pair (i, j) (entry `e` of the row of i) by every
+/// partially screening atom k: with $w = H s_{ij}\, (\partial S_{ikj}/\partial C)/S_{ikj}$ and
+/// $E$ depending on the squared distances q through C, adds $\partial E/\partial q_{ij}$ to
+/// `pij`, the i part to `fi`, the j part to `fj`, lists the k parts, and adds the k-triangle
+/// virial.
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+pub(super) fn screening_forces(
+    ctx: &Ctx<'_>,
+    i: usize,
+    g: &RowGeometry,
+    e: usize,
+    h_s: f64,
+    pij: &mut f64,
+    fi: &mut [f64; 3],
+    fj: &mut [f64; 3],
+    part: &mut Partial,
+) {
+    let row = ctx.list.row(i);
+    let p = &ctx.m.p;
+    let ei = usize::from(ctx.species[i]);
+    let ej = usize::from(ctx.species[ctx.nb[row.start + e] as usize]);
+    let rij2 = g.r2[e];
+    let rbound = p.ebound[p.ab(ei, ej)] * rij2;
+    let dij = g.d[e];
+    for k in 0..g.d.len() {
+        if k == e || g.r2[k] > rbound {
+            continue;
+        }
+        let dik = g.d[k];
+        let djk = [dik[0] - dij[0], dik[1] - dij[1], dik[2] - dij[2]];
+        let rjk2 = djk[0] * djk[0] + djk[1] * djk[1] + djk[2] * djk[2];
+        if rjk2 > rbound {
+            continue;
+        }
+        let ek = usize::from(ctx.species[ctx.nb[row.start + k] as usize]);
+        let Triplet::Partial {
+            s,
+            ds_dc,
+            x,
+            y,
+            cx,
+            cy,
+        } = ctx.triplet(ei, ej, ek, rij2, g.r2[k], rjk2)
+        else {
+            continue;
+        };
+        let w = h_s * ds_dc / s;
+        let p_ik = w * cx / rij2;
+        let p_jk = w * cy / rij2;
+        *pij -= w * (x * cx + y * cy) / rij2;
+        let mut fk = [0.0; 3];
+        for a in 0..3 {
+            let ti = 2.0 * p_ik * dik[a];
+            let tj = 2.0 * p_jk * djk[a];
+            fi[a] += ti;
+            fj[a] += tj;
+            fk[a] = -(ti + tj);
+        }
+        part.scatter.push((ctx.nb[row.start + k], fk));
+        for a in 0..3 {
+            for b in 0..3 {
+                part.virial[a][b] -= 2.0 * (p_ik * dik[a] * dik[b] + p_jk * djk[a] * djk[b]);
+            }
+        }
+    }
+}
