@@ -189,7 +189,11 @@ pub fn voronoi_atoms_with_progress(
         });
     }
     let walls = Walls::new(structure)?;
-    let v_atom = structure.cell().volume() / n as f64;
+    // Volume per atom of the region the atoms occupy (along open axes, the span of their
+    // fractional coordinates), so a cluster in a large vacuum box gets a short candidate list;
+    // cells reaching into the vacuum are finished by the exact fallback below.
+    let occupied: f64 = walls.span.iter().map(|&x| x.max(1e-3)).product();
+    let v_atom = structure.cell().volume() * occupied / n as f64;
     let rc = CUTOFF_FACTOR * v_atom.cbrt();
     let list = NeighborList::new(structure, rc, ListKind::Full)?;
     let ctx = Context {
@@ -278,6 +282,8 @@ impl AtomVoronoi {
 struct Walls {
     /// (axis, gradient of s_k) for every open axis.
     open: Vec<(usize, Vector3<f64>)>,
+    /// Span (max - min) of the atoms' fractional coordinate along each open axis.
+    span: Vec<f64>,
 }
 
 impl Walls {
@@ -296,6 +302,7 @@ impl Walls {
                 open.push((k, g));
             }
         }
+        let (mut lo, mut hi) = ([f64::INFINITY; 3], [f64::NEG_INFINITY; 3]);
         for (i, r) in structure.positions().iter().enumerate() {
             if !r.iter().all(|x| x.is_finite()) {
                 return Err(VoronoiError::InvalidInput(format!(
@@ -304,6 +311,8 @@ impl Walls {
             }
             for &(k, g) in &open {
                 let s = g.dot(r);
+                lo[k] = lo[k].min(s);
+                hi[k] = hi[k].max(s);
                 if !(0.0..=1.0).contains(&s) {
                     return Err(VoronoiError::InvalidInput(format!(
                         "atom {i} lies outside the box along open axis {k} (fractional \
@@ -313,7 +322,11 @@ impl Walls {
                 }
             }
         }
-        Ok(Walls { open })
+        let span = open
+            .iter()
+            .map(|&(k, _)| (hi[k] - lo[k]).max(0.0))
+            .collect();
+        Ok(Walls { open, span })
     }
 }
 
