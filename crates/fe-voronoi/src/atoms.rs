@@ -9,7 +9,7 @@
 //! taken in order of increasing $|d|$. A neighbour with $|d| > 2 R$, where $R$ is the largest
 //! distance of a vertex of the current cell from the atom, cannot cut the cell any more (its
 //! plane lies beyond every vertex), so the search stops there. Candidates come from one full
-//! [`NeighborList`] at $r_c = 1.8\, v^{1/3}$ ($v$ the volume per atom); a cell that is not
+//! [`NeighborList`] at $r_c = 1.6\, v^{1/3}$ ($v$ the volume per atom); a cell that is not
 //! closed within $r_c / 2$ (a surface, a void) is redone with a [`PointLocator`] at the radius
 //! that the first pass proves sufficient, so the result is exact for every atom. The cost is
 //! linear in the atoms; atoms run in parallel (rayon) in fixed chunks and the output does not
@@ -53,7 +53,7 @@ use crate::polyhedron::Polyhedron;
 pub const WALL: usize = usize::MAX;
 
 /// Candidate search radius in units of $v^{1/3}$.
-const CUTOFF_FACTOR: f64 = 1.8;
+const CUTOFF_FACTOR: f64 = 1.6;
 /// Atoms per parallel work unit.
 const CHUNK: usize = 256;
 /// Face ids of the starting cube and of the walls (above every candidate index).
