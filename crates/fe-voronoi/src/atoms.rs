@@ -9,7 +9,7 @@
 //! taken in order of increasing $|d|$. A neighbour with $|d| > 2 R$, where $R$ is the largest
 //! distance of a vertex of the current cell from the atom, cannot cut the cell any more (its
 //! plane lies beyond every vertex), so the search stops there. Candidates come from one full
-//! [`NeighborList`] at $r_c = 1.8\, v^{1/3}$ ($v$ the volume per atom); a cell that is not
+//! [`NeighborList`] at $r_c = 1.6\, v^{1/3}$ ($v$ the volume per atom); a cell that is not
 //! closed within $r_c / 2$ (a surface, a void) is redone with a [`PointLocator`] at the radius
 //! that the first pass proves sufficient, so the result is exact for every atom. The cost is
 //! linear in the atoms; atoms run in parallel (rayon) in fixed chunks and the output does not
@@ -53,7 +53,7 @@ use crate::polyhedron::Polyhedron;
 pub const WALL: usize = usize::MAX;
 
 /// Candidate search radius in units of $v^{1/3}$.
-const CUTOFF_FACTOR: f64 = 1.8;
+const CUTOFF_FACTOR: f64 = 1.6;
 /// Atoms per parallel work unit.
 const CHUNK: usize = 256;
 /// Face ids of the starting cube and of the walls (above every candidate index).
@@ -189,7 +189,11 @@ pub fn voronoi_atoms_with_progress(
         });
     }
     let walls = Walls::new(structure)?;
-    let v_atom = structure.cell().volume() / n as f64;
+    // Volume per atom of the region the atoms occupy (along open axes, the span of their
+    // fractional coordinates), so a cluster in a large vacuum box gets a short candidate list;
+    // cells reaching into the vacuum are finished by the exact fallback below.
+    let occupied: f64 = walls.span.iter().map(|&x| x.max(1e-3)).product();
+    let v_atom = structure.cell().volume() * occupied / n as f64;
     let rc = CUTOFF_FACTOR * v_atom.cbrt();
     let list = NeighborList::new(structure, rc, ListKind::Full)?;
     let ctx = Context {
@@ -278,6 +282,8 @@ impl AtomVoronoi {
 struct Walls {
     /// (axis, gradient of s_k) for every open axis.
     open: Vec<(usize, Vector3<f64>)>,
+    /// Span (max - min) of the atoms' fractional coordinate along each open axis.
+    span: Vec<f64>,
 }
 
 impl Walls {
@@ -296,6 +302,7 @@ impl Walls {
                 open.push((k, g));
             }
         }
+        let (mut lo, mut hi) = ([f64::INFINITY; 3], [f64::NEG_INFINITY; 3]);
         for (i, r) in structure.positions().iter().enumerate() {
             if !r.iter().all(|x| x.is_finite()) {
                 return Err(VoronoiError::InvalidInput(format!(
@@ -304,6 +311,8 @@ impl Walls {
             }
             for &(k, g) in &open {
                 let s = g.dot(r);
+                lo[k] = lo[k].min(s);
+                hi[k] = hi[k].max(s);
                 if !(0.0..=1.0).contains(&s) {
                     return Err(VoronoiError::InvalidInput(format!(
                         "atom {i} lies outside the box along open axis {k} (fractional \
@@ -313,7 +322,11 @@ impl Walls {
                 }
             }
         }
-        Ok(Walls { open })
+        let span = open
+            .iter()
+            .map(|&(k, _)| (hi[k] - lo[k]).max(0.0))
+            .collect();
+        Ok(Walls { open, span })
     }
 }
 

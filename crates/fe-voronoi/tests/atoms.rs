@@ -306,3 +306,29 @@ fn same_result_with_one_and_two_threads() {
     assert_eq!(a.volumes(), b.volumes());
     assert_eq!(a.n_faces(), b.n_faces());
 }
+
+#[test]
+fn a_cluster_in_vacuum_keeps_bulk_cells_inside() {
+    // A 4x4x4 bcc block in the middle of a 40 A open box: the cells of atoms with all 14
+    // first and second neighbours in the block are the bulk truncated octahedra; the surface
+    // cells reach the walls; together they fill the box.
+    let a = 2.8553;
+    let block = bcc(Element::FE, a).unwrap().replicate(4, 4, 4).unwrap();
+    let shift = Vector3::from_element(20.0 - 2.0 * a);
+    let cell = Cell::new(nalgebra::Matrix3::from_diagonal_element(40.0), [false; 3]).unwrap();
+    let positions: Vec<Vector3<f64>> = block.positions().iter().map(|r| r + shift).collect();
+    let s = Structure::new(cell, vec![Element::FE; positions.len()], positions).unwrap();
+    let v = tessellate(&s);
+    assert_sum_is_box(&s, &v, "cluster");
+    let lo = shift + Vector3::from_element(a * 0.99);
+    let hi = shift + Vector3::from_element(2.5 * a * 1.001);
+    let mut inner = 0;
+    for (i, r) in s.positions().iter().enumerate() {
+        if (0..3).all(|k| r[k] >= lo[k] && r[k] <= hi[k]) {
+            inner += 1;
+            assert_eq!(v.n_faces()[i], 14, "atom {i}");
+            assert!((v.volumes()[i] - a * a * a / 2.0).abs() < 1e-12 * a * a * a);
+        }
+    }
+    assert!(inner >= 16);
+}
