@@ -10,6 +10,7 @@
 pub mod eam;
 pub mod error;
 pub mod evaluator;
+pub mod mtp;
 pub mod potential;
 pub mod spec;
 mod tokens;

@@ -16,7 +16,9 @@ use crate::potential::Potential;
 /// - `zhou2004`: the embedded Zhou-Johnson-Wadley 2004 EAM for `elements`;
 /// - `eam:PATH`: a tabulated EAM (`.eam` funcfl, `.eam.alloy` setfl, `.eam.fs`
 ///   Finnis-Sinclair); several funcfl files are mixed as LAMMPS mixes them when given as
-///   `eam:A.eam,B.eam`.
+///   `eam:A.eam,B.eam`;
+/// - `mtp:PATH[@El,...]`: an MLIP `.mtp` or `.almtp` file, species `i` being the `i`-th listed
+///   element (a one-species potential defaults to the structure's single element).
 ///
 /// # Errors
 /// [`PotentialError::Spec`] for an unknown or not yet supported form, and the readers' errors.
@@ -46,7 +48,8 @@ pub fn from_spec(spec: &str, elements: &[Element]) -> Result<Arc<dyn Potential>>
                 Ok(Arc::new(Eam::from_paths(&paths, EamStyle::Funcfl)?))
             }
         }
-        "meam" | "mtp" => Err(bad(&format!("{kind} potentials are not implemented yet"))),
+        "mtp" => crate::mtp::from_mtp_spec(spec, rest, elements),
+        "meam" => Err(bad(&format!("{kind} potentials are not implemented yet"))),
         _ => Err(bad(&format!("unknown potential kind `{kind}`"))),
     }
 }
