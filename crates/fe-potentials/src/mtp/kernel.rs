@@ -20,8 +20,6 @@ pub(crate) struct BasicMoment {
     pub lowered: [usize; 3],
     /// The powers `(a, b, c)` as reals.
     pub powers: [f64; 3],
-    /// The rank `nu = a + b + c` as a real.
-    pub nu: f64,
 }
 
 /// One product row `M_k += mult M_i M_j`.
@@ -50,6 +48,10 @@ pub(crate) struct Basis {
     /// Monomial m (m >= 1) is monomial `parent[m].0` times `u[parent[m].1]`.
     pub parent: Vec<(usize, usize)>,
     pub basic: Vec<BasicMoment>,
+    /// Basic moment of (radial function, monomial) at `mu * n_mono + m`, or `usize::MAX`.
+    pub kidx: Vec<usize>,
+    /// Per radial function: one past the largest monomial index its basic moments use.
+    pub m_end: Vec<usize>,
     pub times: Vec<Product>,
     pub mapping: Vec<usize>,
     pub theta: Vec<f64>,
@@ -88,7 +90,7 @@ impl Basis {
                 }
             }
         }
-        let basic = m
+        let basic: Vec<BasicMoment> = m
             .alpha_index_basic
             .iter()
             .map(|&[mu, a, b, c]| BasicMoment {
@@ -100,9 +102,19 @@ impl Basis {
                     if c > 0 { index[at(a, b, c - 1)] } else { 0 },
                 ],
                 powers: [a as f64, b as f64, c as f64],
-                nu: (a + b + c) as f64,
             })
             .collect();
+        let kk = m.radial_funcs_count;
+        let mut kidx = vec![usize::MAX; kk * n_mono];
+        let mut m_end = vec![0; kk];
+        for (k, bm) in basic.iter().enumerate() {
+            // a repeated (mu, m) row would be a second copy of the same moment: keep the first
+            // for the forward pass (it is copied below) and let the backward pass add both.
+            if kidx[bm.mu * n_mono + bm.m] == usize::MAX {
+                kidx[bm.mu * n_mono + bm.m] = k;
+            }
+            m_end[bm.mu] = m_end[bm.mu].max(bm.m + 1);
+        }
         let times = m
             .alpha_index_times
             .iter()
@@ -130,6 +142,8 @@ impl Basis {
             n_mono,
             parent,
             basic,
+            kidx,
+            m_end,
             times,
             mapping: m.alpha_moment_mapping.clone(),
             theta: m.moment_coeffs.clone().unwrap_or_default(),
@@ -158,6 +172,8 @@ impl Basis {
 /// per-moment quantity.
 pub(crate) struct Work {
     cap: usize,
+    /// Row stride of the pair-contiguous arrays for the current atom (`np` rounded up to 4).
+    stride: usize,
     /// Pairs of the current atom within the cutoff.
     pub np: usize,
     /// Pair vectors `r_ij = x_j + shift - x_i`.
@@ -179,7 +195,11 @@ pub(crate) struct Work {
     pub m: Vec<f64>,
     /// Adjoints `dE/dM` of the current atom.
     pub g: Vec<f64>,
-    acc: [Vec<f64>; 5],
+    /// Backward coefficients per (radial function, monomial): `g_k` and `g_k alpha_k`,
+    /// `g_k beta_k`, `g_k gamma_k` placed at the lowered monomials.
+    coef4: Vec<[f64; 4]>,
+    /// `Phi_mu(u_p) = sum_{k: mu_k = mu} g_k P_k(u_p)` of the last backward pass.
+    phi: Vec<f64>,
     /// `dE_i/dr_ij` of every pair after [`Work::backward`].
     pub grad: Vec<[f64; 3]>,
     tbuf: Vec<f64>,
@@ -190,6 +210,7 @@ impl Work {
     pub(crate) fn new(basis: &Basis) -> Work {
         let mut w = Work {
             cap: 0,
+            stride: 0,
             np: 0,
             d: Vec::new(),
             r: Vec::new(),
@@ -204,7 +225,8 @@ impl Work {
             mono: Vec::new(),
             m: vec![0.0; basis.n_m],
             g: vec![0.0; basis.n_m],
-            acc: [Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()],
+            coef4: vec![[0.0; 4]; basis.k * basis.n_mono],
+            phi: Vec::new(),
             grad: Vec::new(),
             tbuf: vec![0.0; basis.r],
             dtbuf: vec![0.0; basis.r],
@@ -218,7 +240,7 @@ impl Work {
         if n <= self.cap {
             return;
         }
-        let cap = n.next_multiple_of(8);
+        let cap = n.next_multiple_of(4).max(4);
         self.cap = cap;
         self.d = vec![[0.0; 3]; cap];
         self.r = vec![0.0; cap];
@@ -231,7 +253,7 @@ impl Work {
         self.f = vec![0.0; basis.k * cap];
         self.df = vec![0.0; basis.k * cap];
         self.mono = vec![0.0; basis.n_mono * cap];
-        self.acc = std::array::from_fn(|_| vec![0.0; basis.k * cap]);
+        self.phi = vec![0.0; basis.k * cap];
         self.grad = vec![[0.0; 3]; cap];
     }
 
@@ -277,16 +299,24 @@ impl Work {
             }
         }
         self.np = np;
+        // Padding lanes up to the stride: harmless finite values, never read back.
+        self.stride = np.next_multiple_of(4).max(4);
+        for p in np..self.stride {
+            self.r[p] = 1.0;
+            for u in &mut self.u {
+                u[p] = 0.0;
+            }
+        }
     }
 
     /// Radial functions, monomials, basic moments and products of the gathered pairs of a
     /// centre of species `ti` (MTP.md 2.2-2.5); returns `sum_s theta_s B_s` (without `xi`).
     pub(crate) fn forward(&mut self, basis: &Basis, ti: usize) -> f64 {
-        let (np, cap, kk, rr) = (self.np, self.cap, basis.k, basis.r);
+        let (np, cap, kk, rr) = (self.np, self.stride, basis.k, basis.r);
         // Radial basis Q_beta, dQ_beta/dr and functions f_mu, f'_mu.
         let (rmin, rcut) = (basis.min_dist, basis.max_dist);
         let scale = 2.0 / (rcut - rmin);
-        for p in 0..np {
+        for p in 0..cap {
             let r = self.r[p];
             let ksi = (2.0 * r - (rmin + rcut)) / (rcut - rmin);
             Basis::chebyshev(ksi, &mut self.tbuf, &mut self.dtbuf);
@@ -302,23 +332,24 @@ impl Work {
             for mu in 0..kk {
                 let c = &coef[mu * rr..(mu + 1) * rr];
                 let (f, df) = (
-                    &mut self.f[mu * cap..mu * cap + np],
-                    &mut self.df[mu * cap..mu * cap + np],
+                    &mut self.f[mu * cap..(mu + 1) * cap],
+                    &mut self.df[mu * cap..(mu + 1) * cap],
                 );
                 f.fill(0.0);
                 df.fill(0.0);
                 for (b, &cb) in c.iter().enumerate() {
-                    let q = &self.q[b * cap..b * cap + np];
-                    let dq = &self.dq[b * cap..b * cap + np];
-                    for p in 0..np {
+                    let q = &self.q[b * cap..(b + 1) * cap];
+                    let dq = &self.dq[b * cap..(b + 1) * cap];
+                    for p in 0..cap {
                         f[p] += cb * q[p];
                         df[p] += cb * dq[p];
                     }
                 }
             }
         } else {
-            for p in 0..np {
-                let blk = (ti * basis.n_species + self.tj[p]) * kk * rr;
+            for p in 0..cap {
+                let tj = if p < np { self.tj[p] } else { 0 };
+                let blk = (ti * basis.n_species + tj) * kk * rr;
                 for mu in 0..kk {
                     let c = &basis.coef[blk + mu * rr..blk + (mu + 1) * rr];
                     let (mut f, mut df) = (0.0, 0.0);
@@ -332,22 +363,32 @@ impl Work {
             }
         }
         // Monomials u_x^a u_y^b u_z^c, [monomial][pair].
-        self.mono[..np].fill(1.0);
+        self.mono[..cap].fill(1.0);
         for m in 1..basis.n_mono {
             let (par, axis) = basis.parent[m];
             let (lo, hi) = self.mono.split_at_mut(m * cap);
-            let src = &lo[par * cap..par * cap + np];
-            let u = &self.u[axis][..np];
-            for ((x, &s), &ua) in hi[..np].iter_mut().zip(src).zip(u) {
+            let src = &lo[par * cap..(par + 1) * cap];
+            let u = &self.u[axis][..cap];
+            for ((x, &s), &ua) in hi[..cap].iter_mut().zip(src).zip(u) {
                 *x = s * ua;
             }
         }
         // Basic moments: M_k = sum_p f_mu(r_p) P_k(u_p).
+        // One monomial row at a time, against every radial function that uses it.
+        for m in 0..basis.n_mono {
+            let row = &self.mono[m * cap..m * cap + np];
+            for mu in 0..kk {
+                let k = basis.kidx[mu * basis.n_mono + m];
+                if k != usize::MAX {
+                    self.m[k] = dot(&self.f[mu * cap..mu * cap + np], row);
+                }
+            }
+        }
         for (k, bm) in basis.basic.iter().enumerate() {
-            self.m[k] = dot(
-                &self.f[bm.mu * cap..bm.mu * cap + np],
-                &self.mono[bm.m * cap..bm.m * cap + np],
-            );
+            let first = basis.kidx[bm.mu * basis.n_mono + bm.m];
+            if first != k {
+                self.m[k] = self.m[first];
+            }
         }
         // Products, in order.
         self.m[basis.n_b..].fill(0.0);
@@ -379,13 +420,15 @@ impl Work {
     }
 
     /// Backward pass (MTP.md 2.7) from the adjoints in `g`: products in reverse, then the
-    /// pair gradients `grad[p] = d(sum_k g_k M_k)/d r_p` of the basic moments,
-    /// $$ \partial h_k/\partial \mathbf r = f'_\mu P_k \hat u
-    ///    + \frac{f_\mu}{r} (\nabla P_k - \nu_k P_k \hat u). $$
-    /// Leaves `acc[0]` = `sum_{k: mu_k = mu} g_k P_k` per radial function and pair (the
-    /// radial-coefficient derivatives need it).
+    /// pair gradients `grad[p] = d(sum_k g_k M_k)/d r_p` of the basic moments. With
+    /// $\Phi_\mu(\hat u) = \sum_{k: \mu_k = \mu} g_k P_k(\hat u)$,
+    /// $$ \mathbf G_p = \sum_\mu f'_\mu \Phi_\mu \hat u
+    ///    + \frac{f_\mu}{r} \big(\nabla\Phi_\mu - (\hat u \cdot \nabla\Phi_\mu)\, \hat u\big), $$
+    /// which equals MTP.md's $f' P \hat u + (f/r)(\nabla P - \nu P \hat u)$ summed over
+    /// $k$ because $\hat u \cdot \nabla P_k = \nu_k P_k$ (Euler). Leaves $\Phi_\mu$ per pair
+    /// (the radial-coefficient derivatives need it).
     pub(crate) fn backward(&mut self, basis: &Basis) {
-        let (np, cap, kk) = (self.np, self.cap, basis.k);
+        let (np, kk) = (self.np, basis.k);
         {
             let (m, g) = (&self.m, &mut self.g);
             for t in basis.times.iter().rev() {
@@ -397,67 +440,72 @@ impl Work {
                 }
             }
         }
-        for a in &mut self.acc {
-            for mu in 0..kk {
-                a[mu * cap..mu * cap + np].fill(0.0);
-            }
-        }
-        let [s_acc, n_acc, x_acc, y_acc, z_acc] = &mut self.acc;
+        // Coefficients of Phi_mu and of its gradient on the monomials.
+        let nmono = basis.n_mono;
+        self.coef4.fill([0.0; 4]);
         for (k, bm) in basis.basic.iter().enumerate() {
             let gk = self.g[k];
             if gk == 0.0 {
                 continue;
             }
-            let span = bm.mu * cap..bm.mu * cap + np;
-            let mono = &self.mono[bm.m * cap..bm.m * cap + np];
-            axpy(&mut s_acc[span.clone()], gk, mono);
-            if bm.nu > 0.0 {
-                axpy(&mut n_acc[span.clone()], gk * bm.nu, mono);
-            }
-            for (axis, acc) in [&mut *x_acc, &mut *y_acc, &mut *z_acc]
-                .into_iter()
-                .enumerate()
-            {
+            let base = bm.mu * nmono;
+            self.coef4[base + bm.m][0] += gk;
+            for axis in 0..3 {
                 if bm.powers[axis] > 0.0 {
-                    let l = bm.lowered[axis];
-                    axpy(
-                        &mut acc[span.clone()],
-                        gk * bm.powers[axis],
-                        &self.mono[l * cap..l * cap + np],
-                    );
+                    self.coef4[base + bm.lowered[axis]][1 + axis] += gk * bm.powers[axis];
                 }
             }
         }
-        for p in 0..np {
-            let (mut radial, mut rank, mut bx, mut by, mut bz) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        // Per block of four pairs and radial function: Phi and grad Phi as a small matrix
+        // product of the coefficients with the monomials, then the pair gradients.
+        let st = self.stride;
+        for pb in (0..np).step_by(4) {
+            let mut grad = [[0.0; 3]; 4];
             for mu in 0..kk {
-                let at = mu * cap + p;
-                let f = self.f[at];
-                radial += self.df[at] * s_acc[at];
-                rank += f * n_acc[at];
-                bx += f * x_acc[at];
-                by += f * y_acc[at];
-                bz += f * z_acc[at];
+                let mut acc = [[0.0; 4]; 4];
+                let coefs = &self.coef4[mu * nmono..mu * nmono + basis.m_end[mu]];
+                for (m, c) in coefs.iter().enumerate() {
+                    let v = &self.mono[m * st + pb..m * st + pb + 4];
+                    for q in 0..4 {
+                        for l in 0..4 {
+                            acc[q][l] += c[q] * v[l];
+                        }
+                    }
+                }
+                for (l, gl) in grad.iter_mut().enumerate() {
+                    let p = pb + l;
+                    if p >= np {
+                        break;
+                    }
+                    let at = mu * st + p;
+                    self.phi[at] = acc[0][l];
+                    let u = [self.u[0][p], self.u[1][p], self.u[2][p]];
+                    let dphi = [acc[1][l], acc[2][l], acc[3][l]];
+                    let ud = u[0] * dphi[0] + u[1] * dphi[1] + u[2] * dphi[2];
+                    let radial = self.df[at] * acc[0][l];
+                    let tang = self.f[at] / self.r[p];
+                    for a in 0..3 {
+                        gl[a] += u[a] * radial + tang * (dphi[a] - ud * u[a]);
+                    }
+                }
             }
-            let inv_r = 1.0 / self.r[p];
-            let along = radial - rank * inv_r;
-            self.grad[p] = [
-                self.u[0][p] * along + bx * inv_r,
-                self.u[1][p] * along + by * inv_r,
-                self.u[2][p] * along + bz * inv_r,
-            ];
+            for (l, gl) in grad.iter().enumerate() {
+                if pb + l < np {
+                    self.grad[pb + l] = *gl;
+                }
+            }
         }
     }
 
     /// `sum_{k: mu_k = mu} g_k P_k(u_p)` of the last backward pass.
     pub(crate) fn radial_adjoint(&self, mu: usize, p: usize) -> f64 {
-        self.acc[0][mu * self.cap + p]
+        self.phi[mu * self.stride + p]
     }
 
     /// `Q_beta(r_p) / scaling`-free Chebyshev term of the last forward pass:
     /// `T_beta(ksi) (R_cut - r)^2`.
     pub(crate) fn q(&self, beta: usize, p: usize) -> f64 {
-        self.q[beta * self.cap + p]
+        self.q[beta * self.stride + p]
     }
 
     /// Species of the neighbour of pair `p`.
@@ -484,12 +532,4 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
         t += x * y;
     }
     t
-}
-
-/// `y += a x`.
-#[inline(always)]
-fn axpy(y: &mut [f64], a: f64, x: &[f64]) {
-    for (yi, &xi) in y.iter_mut().zip(x) {
-        *yi += a * xi;
-    }
 }

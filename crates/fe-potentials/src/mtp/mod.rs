@@ -15,6 +15,7 @@ mod kernel;
 mod model;
 mod parse;
 mod potential;
+mod template;
 mod write;
 
 pub(crate) use potential::from_mtp_spec;
@@ -22,4 +23,5 @@ pub(crate) use potential::from_mtp_spec;
 pub use almtp::Almtp;
 pub use model::{MtpModel, RadialCoeffs, MAX_RANK, RADIAL_BASIS_TYPE};
 pub use potential::{parse_mtp_str, read_mtp, Mtp, SiteBasis};
+pub use template::{basic_moments, contractions, radial_funcs_of_level, template, Contraction};
 pub use write::write_mtp;
