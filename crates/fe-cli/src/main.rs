@@ -36,6 +36,8 @@ enum Command {
     Eval(commands::eval::EvalArgs),
     /// Write an EAM potential as a setfl (eam/alloy) file for LAMMPS.
     ExportEam(commands::export_eam::ExportEamArgs),
+    /// Moment tensor potentials: untrained level templates.
+    Mtp(commands::mtp::MtpArgs),
 }
 
 fn run(cli: &Cli) -> Result<(), CliError> {
@@ -45,6 +47,7 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         Command::Neighbors(a) => commands::neighbors::run(a, cli.quiet),
         Command::Eval(a) => commands::eval::run(a, cli.quiet),
         Command::ExportEam(a) => commands::export_eam::run(a, cli.quiet),
+        Command::Mtp(a) => commands::mtp::run(a, cli.quiet),
     }
 }
 

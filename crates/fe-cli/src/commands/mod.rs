@@ -4,4 +4,5 @@ pub mod convert;
 pub mod eval;
 pub mod export_eam;
 pub mod info;
+pub mod mtp;
 pub mod neighbors;
