@@ -390,12 +390,21 @@ impl Work {
                 self.m[k] = self.m[first];
             }
         }
-        // Products, in order.
+        // Products, in order. Consecutive rows with the same target are summed in registers
+        // (two partial sums) and stored once: no row reads a slot that it or a later row
+        // writes (checked by `MtpModel::validate`), so deferring the store changes nothing.
         self.m[basis.n_b..].fill(0.0);
         let m = &mut self.m;
-        for t in &basis.times {
-            let v = t.mult * m[t.i as usize] * m[t.j as usize];
-            m[t.k as usize] += v;
+        let mut rows = basis.times.iter().peekable();
+        while let Some(first) = rows.next() {
+            let k = first.k;
+            let mut acc = [first.mult * m[first.i as usize] * m[first.j as usize], 0.0];
+            let mut lane = 1;
+            while let Some(t) = rows.next_if(|t| t.k == k) {
+                acc[lane] += t.mult * m[t.i as usize] * m[t.j as usize];
+                lane ^= 1;
+            }
+            m[k as usize] += acc[0] + acc[1];
         }
         basis
             .mapping
@@ -431,12 +440,22 @@ impl Work {
         let (np, kk) = (self.np, basis.k);
         {
             let (m, g) = (&self.m, &mut self.g);
-            for t in basis.times.iter().rev() {
-                let gk = t.mult * g[t.k as usize];
-                if gk != 0.0 {
+            // g[k] is final when its rows are reached (rows reading k come later in forward
+            // order), so it is loaded once per run of rows with the same target.
+            let mut rows = basis.times.iter().rev().peekable();
+            while let Some(first) = rows.next() {
+                let k = first.k;
+                let gk = g[k as usize];
+                let mut t = first;
+                loop {
+                    let w = t.mult * gk;
                     let (i, j) = (t.i as usize, t.j as usize);
-                    g[i] += gk * m[j];
-                    g[j] += gk * m[i];
+                    g[i] += w * m[j];
+                    g[j] += w * m[i];
+                    match rows.next_if(|t| t.k == k) {
+                        Some(next) => t = next,
+                        None => break,
+                    }
                 }
             }
         }
@@ -462,13 +481,14 @@ impl Work {
         for pb in (0..np).step_by(4) {
             let mut grad = [[0.0; 3]; 4];
             for mu in 0..kk {
+                // acc[l] = (Phi, dPhi/dux, dPhi/duy, dPhi/duz) of pair pb + l.
                 let mut acc = [[0.0; 4]; 4];
                 let coefs = &self.coef4[mu * nmono..mu * nmono + basis.m_end[mu]];
                 for (m, c) in coefs.iter().enumerate() {
                     let v = &self.mono[m * st + pb..m * st + pb + 4];
-                    for q in 0..4 {
-                        for l in 0..4 {
-                            acc[q][l] += c[q] * v[l];
+                    for (a, &vl) in acc.iter_mut().zip(v) {
+                        for q in 0..4 {
+                            a[q] += c[q] * vl;
                         }
                     }
                 }
@@ -478,11 +498,11 @@ impl Work {
                         break;
                     }
                     let at = mu * st + p;
-                    self.phi[at] = acc[0][l];
+                    self.phi[at] = acc[l][0];
                     let u = [self.u[0][p], self.u[1][p], self.u[2][p]];
-                    let dphi = [acc[1][l], acc[2][l], acc[3][l]];
+                    let dphi = [acc[l][1], acc[l][2], acc[l][3]];
                     let ud = u[0] * dphi[0] + u[1] * dphi[1] + u[2] * dphi[2];
-                    let radial = self.df[at] * acc[0][l];
+                    let radial = self.df[at] * acc[l][0];
                     let tang = self.f[at] / self.r[p];
                     for a in 0..3 {
                         gl[a] += u[a] * radial + tang * (dphi[a] - ud * u[a]);
