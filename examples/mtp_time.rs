@@ -38,7 +38,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let binding = pot.bind(&elements)?;
     let atoms = BoundAtoms::new(&s, &binding)?;
     let list = NeighborList::new(&s, pot.cutoff() + 1.0, ListKind::Full)?;
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
     let request = Request {
         forces: true,
         ..Request::ENERGY
