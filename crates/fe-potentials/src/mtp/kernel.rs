@@ -431,11 +431,11 @@ impl Work {
     /// Backward pass (MTP.md 2.7) from the adjoints in `g`: products in reverse, then the
     /// pair gradients `grad[p] = d(sum_k g_k M_k)/d r_p` of the basic moments. With
     /// $\Phi_\mu(\hat u) = \sum_{k: \mu_k = \mu} g_k P_k(\hat u)$,
-    /// $$ \mathbf G_p = \sum_\mu f'_\mu \Phi_\mu \hat u
-    ///    + \frac{f_\mu}{r} \big(\nabla\Phi_\mu - (\hat u \cdot \nabla\Phi_\mu)\, \hat u\big), $$
+    /// $$ \mathbf G_p = \sum_\mu \Big[ f'_\mu \Phi_\mu \hat u + \frac{f_\mu}{r}
+    ///    \big(\nabla\Phi_\mu - (\hat u \cdot \nabla\Phi_\mu)\, \hat u\big) \Big], $$
     /// which equals MTP.md's $f' P \hat u + (f/r)(\nabla P - \nu P \hat u)$ summed over
-    /// $k$ because $\hat u \cdot \nabla P_k = \nu_k P_k$ (Euler). Leaves $\Phi_\mu$ per pair
-    /// (the radial-coefficient derivatives need it).
+    /// $k$ because $\hat u \cdot \nabla P_k = \nu_k P_k$ (Euler). Leaves $\Phi_\mu$ per
+    /// pair (the radial-coefficient derivatives need it).
     pub(crate) fn backward(&mut self, basis: &Basis) {
         let (np, kk) = (self.np, basis.k);
         {

@@ -173,11 +173,7 @@ impl Mtp {
         Ok(n)
     }
 
-    fn geometry<'a>(
-        &self,
-        atoms: &'a BoundAtoms<'_>,
-        list: &NeighborList,
-    ) -> Result<[[f64; 3]; 3]> {
+    fn geometry(&self, atoms: &BoundAtoms<'_>, list: &NeighborList) -> Result<[[f64; 3]; 3]> {
         check_list(atoms, list, self.cutoff())?;
         let h = atoms.structure().cell().matrix();
         Ok([0, 1, 2].map(|a| [h[(a, 0)], h[(a, 1)], h[(a, 2)]]))
@@ -346,11 +342,12 @@ impl Potential for Mtp {
         &self.elements
     }
 
-    /// $E = \sum_i E_i$, forces $\mathbf F_i = \sum_{p \in i} \mathbf G_p
-    /// - \sum_{p: j_p = i} \mathbf G_p$ and virial $W = -\sum_p \mathbf r_p \otimes
-    /// \mathbf G_p$ with $\mathbf G_p = \partial E_i / \partial \mathbf r_{ij}$ (MTP.md 2.7).
-    /// Per-chunk partial sums and the neighbour scatter are combined in chunk order, so results
-    /// do not depend on the number of threads.
+    /// $E = \sum_i E_i$; with $\mathbf G_p = \partial E_i / \partial \mathbf r_{ij}$ for
+    /// every pair $p = (i, j)$ (MTP.md 2.7), forces
+    /// $\mathbf F_i = \sum_{p \in i} \mathbf G_p - \sum_{p:\, j_p = i} \mathbf G_p$ and
+    /// virial $W = -\sum_p \mathbf r_p \otimes \mathbf G_p$ (eV). Per-chunk partial sums
+    /// and the neighbour scatter are combined in chunk order, so results do not depend on
+    /// the number of threads.
     fn compute(
         &self,
         atoms: &BoundAtoms<'_>,
@@ -404,10 +401,9 @@ impl Potential for Mtp {
                                     out.scatter.push((w.nb[p], g));
                                 }
                                 if request.virial {
-                                    let d = w.d[p];
-                                    for a in 0..3 {
-                                        for bb in 0..3 {
-                                            out.virial[(a, bb)] -= d[a] * g[bb];
+                                    for (a, da) in w.d[p].iter().enumerate() {
+                                        for (bb, gb) in g.iter().enumerate() {
+                                            out.virial[(a, bb)] -= da * gb;
                                         }
                                     }
                                 }
