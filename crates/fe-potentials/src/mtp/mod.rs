@@ -8,7 +8,7 @@
 //!    \hat z^{\gamma_k}, $$
 //! with $f_\mu(r) = s \sum_\beta c_{\mu\beta} T_\beta(\xi(r)) (R_{cut} - r)^2$ for
 //! $r < R_{cut}$, products $M_k \mathrel{+}= m\, M_i M_j$ in table order, and
-//! $B_s = M_{\text{mapping}[s]}$. Energies in eV, distances in Angstrom.
+//! $B_s = M_{\sigma(s)}$ with $\sigma$ = `alpha_moment_mapping`. Energies in eV, distances in Angstrom.
 
 mod almtp;
 mod kernel;
