@@ -474,3 +474,26 @@ fn malformed_mtp_files_are_errors_that_name_the_problem() {
     assert!(matches!(e, PotentialError::UnknownElement { .. }));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn pairs_closer_than_min_dist_are_evaluated_and_counted() {
+    // MLIP evaluates the Chebyshev basis outside [-1, 1] below min_dist: finite results whose
+    // forces still match finite differences; close_pairs counts such pairs from both sides.
+    let pot = potential(18, 2);
+    let cell = Cell::new(Matrix3::from_diagonal_element(20.0), [false; 3]).unwrap();
+    let s = Structure::new(
+        cell,
+        vec![Element::FE, Element::W, Element::FE],
+        vec![
+            Vector3::zeros(),
+            Vector3::new(1.5, 0.1, 0.0),
+            Vector3::new(0.2, 2.6, 0.3),
+        ],
+    )
+    .unwrap();
+    let binding = pot.bind(&s.elements()).unwrap();
+    let atoms = BoundAtoms::new(&s, &binding).unwrap();
+    let list = NeighborList::new(&s, RCUT, ListKind::Full).unwrap();
+    assert_eq!(pot.close_pairs(&atoms, &list).unwrap(), 2);
+    check_fd(&pot, &s, 1e-7);
+}
