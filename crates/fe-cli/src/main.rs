@@ -44,6 +44,8 @@ enum Command {
     Relax(commands::relax::RelaxArgs),
     /// Molecular dynamics (nve, nvt, npt) writing a trajectory.
     Md(commands::md::MdArgs),
+    /// Moment tensor potentials: untrained level templates.
+    Mtp(commands::mtp::MtpArgs),
 }
 
 fn run(cli: &Cli) -> Result<(), CliError> {
@@ -57,6 +59,7 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         Command::Voronoi(a) => commands::voronoi::run(a, cli.quiet),
         Command::Relax(a) => commands::relax::run(a, cli.quiet),
         Command::Md(a) => commands::md::run(a, cli.quiet),
+        Command::Mtp(a) => commands::mtp::run(a, cli.quiet),
     }
 }
 

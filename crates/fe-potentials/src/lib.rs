@@ -11,6 +11,7 @@ pub mod eam;
 pub mod error;
 pub mod evaluator;
 pub mod meam;
+pub mod mtp;
 pub mod potential;
 pub mod spec;
 mod tokens;

@@ -21,6 +21,8 @@ use crate::potential::Potential;
 /// - `meam:LIBRARY[:PARAMS][@E1,E2,...]`: a LAMMPS MEAM library and parameter file (`NULL` or
 ///   none for LAMMPS' defaults); the entries E1, E2, ... (LAMMPS' `El_1 ... El_n`, which
 ///   number the parameter file's elements) default to the structure's elements.
+/// - `mtp:PATH[@El,...]`: an MLIP `.mtp` or `.almtp` file, species `i` being the `i`-th listed
+///   element (a one-species potential defaults to the structure's single element).
 ///
 /// # Errors
 /// [`PotentialError::Spec`] for an unknown or not yet supported form, and the readers' errors.
@@ -78,7 +80,7 @@ pub fn from_spec(spec: &str, elements: &[Element]) -> Result<Arc<dyn Potential>>
                 &names,
             )?))
         }
-        "mtp" => Err(bad(&format!("{kind} potentials are not implemented yet"))),
+        "mtp" => crate::mtp::from_mtp_spec(spec, rest, elements),
         _ => Err(bad(&format!("unknown potential kind `{kind}`"))),
     }
 }

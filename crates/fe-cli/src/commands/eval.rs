@@ -12,7 +12,7 @@ use crate::error::CliError;
 /// Arguments of `fe eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Potential: `zhou2004`, `eam:PATH` (.eam, .eam.alloy, .eam.fs), ...
+    /// Potential: `zhou2004`, `eam:PATH` (.eam, .eam.alloy, .eam.fs), `mtp:PATH[@El,...]`, ...
     #[arg(long)]
     pub potential: String,
     /// Structure file.

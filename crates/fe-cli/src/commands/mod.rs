@@ -5,6 +5,7 @@ pub mod eval;
 pub mod export_eam;
 pub mod info;
 pub mod md;
+pub mod mtp;
 pub mod neighbors;
 pub mod polycrystal;
 pub mod relax;

@@ -1,0 +1,517 @@
+//! [`Mtp`]: a trained MTP bound to elements, evaluated by the kernel of `kernel.rs`.
+
+use std::path::Path;
+
+use fe_neighbors::NeighborList;
+use fe_structure::Element;
+use nalgebra::{Matrix3, Vector3};
+use rayon::prelude::*;
+
+use super::almtp::Almtp;
+use super::kernel::{Basis, Work};
+use super::model::MtpModel;
+use super::parse::parse_mtp;
+use crate::error::{PotentialError, Result};
+use crate::potential::{check_list, BoundAtoms, Potential, Request, Results};
+
+/// Atoms per rayon task; fixed, so results do not depend on the number of threads.
+const CHUNK: usize = 32;
+
+/// Read an MLIP `.mtp` file, or the MTP part of an `.almtp` file (the text before its first
+/// `#`).
+///
+/// # Errors
+/// I/O errors and the reader's errors naming file, line and what was expected.
+pub fn read_mtp(path: &Path) -> Result<MtpModel> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| PotentialError::Io {
+        file: name.clone(),
+        source,
+    })?;
+    let end = bytes.iter().position(|&b| b == b'#').unwrap_or(bytes.len());
+    let text = std::str::from_utf8(&bytes[..end]).map_err(|_| PotentialError::File {
+        file: name.clone(),
+        message: "not UTF-8 text".into(),
+    })?;
+    Ok(parse_mtp(text, &name)?.0)
+}
+
+/// Parse `.mtp` text held in memory (`name` is used in error messages).
+///
+/// # Errors
+/// As [`read_mtp`].
+pub fn parse_mtp_str(text: &str, name: &str) -> Result<MtpModel> {
+    Ok(parse_mtp(text, name)?.0)
+}
+
+/// A moment tensor potential (MTP.md 2) whose species `0..C` are the given elements.
+///
+/// Site energies $E_i = \xi_{t_i} + \sum_s \theta_s B_s(i)$ (eV) with the basis functions
+/// $B_s$ of MTP.md 2.4-2.5; forces and virial by the backward pass of MTP.md 2.7. Pairs
+/// interact for $r < $ `max_dist` (strict); pairs closer than `min_dist` are evaluated as
+/// MLIP evaluates them, with the Chebyshev polynomials taken outside $[-1, 1]$ (no clamping,
+/// no error: the potential is extrapolating there; [`Mtp::close_pairs`] counts them).
+#[derive(Debug, Clone)]
+pub struct Mtp {
+    model: MtpModel,
+    elements: Vec<Element>,
+    basis: Basis,
+}
+
+/// The basis-function values of one atom and their derivatives with respect to its pair
+/// vectors (for MaxVol and training).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteBasis {
+    /// $B_s(i)$, `s = 0..n_s` (the order of `alpha_moment_mapping`).
+    pub values: Vec<f64>,
+    /// Neighbour atom of every pair within the cutoff.
+    pub neighbors: Vec<usize>,
+    /// Pair vectors $\mathbf r_{ij} = \mathbf x_j + \text{shift} - \mathbf x_i$ (Angstrom).
+    pub vectors: Vec<Vector3<f64>>,
+    /// $\partial B_s(i)/\partial \mathbf r_{ij}$ at `s * n_pairs + p` (1/Angstrom units of
+    /// the basis function). Moving neighbour `j` by `dx` changes $B_s$ by `+deriv . dx`,
+    /// moving atom `i` changes it by `-deriv . dx` per pair.
+    pub derivatives: Vec<Vector3<f64>>,
+}
+
+impl Mtp {
+    /// A potential from a trained, validated model; `elements[t]` is species `t`.
+    ///
+    /// # Errors
+    /// [`PotentialError::File`] for an untrained model, an invalid one, or a number of
+    /// elements different from the model's species count.
+    pub fn new(model: MtpModel, elements: &[Element]) -> Result<Mtp> {
+        model.validate("MTP model")?;
+        if !model.is_trained() {
+            return Err(PotentialError::File {
+                file: "MTP model".into(),
+                message: "untrained potential (no radial_coeffs, species_coeffs or moment_coeffs): cannot evaluate".into(),
+            });
+        }
+        let c = model.n_species();
+        if elements.len() != c {
+            return Err(PotentialError::File {
+                file: "MTP model".into(),
+                message: format!(
+                    "the potential has {c} species but {} elements were given ({})",
+                    elements.len(),
+                    elements
+                        .iter()
+                        .map(|e| e.symbol())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ),
+            });
+        }
+        let mut sorted = elements.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        if sorted.len() != elements.len() {
+            return Err(PotentialError::File {
+                file: "MTP model".into(),
+                message: "an element is given for two species".into(),
+            });
+        }
+        let basis = Basis::new(&model);
+        Ok(Mtp {
+            model,
+            elements: elements.to_vec(),
+            basis,
+        })
+    }
+
+    /// Read an `.mtp` (or the MTP part of an `.almtp`) file for `elements`.
+    ///
+    /// # Errors
+    /// As [`read_mtp`] and [`Mtp::new`] (errors name the file).
+    pub fn from_path(path: &Path, elements: &[Element]) -> Result<Mtp> {
+        let model = read_mtp(path)?;
+        Mtp::new(model, elements).map_err(|e| match e {
+            PotentialError::File { message, .. } => PotentialError::File {
+                file: path.display().to_string(),
+                message,
+            },
+            other => other,
+        })
+    }
+
+    /// Read an `.almtp` file's potential for `elements`.
+    ///
+    /// # Errors
+    /// As [`Almtp::from_path`] and [`Mtp::new`].
+    pub fn from_almtp(a: &Almtp, elements: &[Element]) -> Result<Mtp> {
+        Mtp::new(a.model.clone(), elements)
+    }
+
+    /// The model.
+    pub fn model(&self) -> &MtpModel {
+        &self.model
+    }
+
+    /// Number of scalar basis functions `n_s`.
+    pub fn n_basis(&self) -> usize {
+        self.basis.mapping.len()
+    }
+
+    /// Number of pairs (counted from each side) closer than `min_dist`, where the radial
+    /// basis is extrapolated as MLIP does.
+    ///
+    /// # Errors
+    /// A list that does not fit (see [`check_list`]).
+    pub fn close_pairs(&self, atoms: &BoundAtoms<'_>, list: &NeighborList) -> Result<usize> {
+        check_list(atoms, list, self.cutoff())?;
+        let s = atoms.structure();
+        let mut n = 0;
+        for i in 0..atoms.len() {
+            for e in list.row(i) {
+                let d = list.displacement(s.cell(), s.positions(), i, e);
+                if d.norm() < self.basis.min_dist {
+                    n += 1;
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    fn geometry(&self, atoms: &BoundAtoms<'_>, list: &NeighborList) -> Result<[[f64; 3]; 3]> {
+        check_list(atoms, list, self.cutoff())?;
+        let h = atoms.structure().cell().matrix();
+        Ok([0, 1, 2].map(|a| [h[(a, 0)], h[(a, 1)], h[(a, 2)]]))
+    }
+
+    /// Basis-function values of every atom: `values[i * n_s + s]` = $B_s(i)$ (MTP.md 2.5).
+    ///
+    /// # Errors
+    /// A list that does not fit.
+    pub fn basis_values(&self, atoms: &BoundAtoms<'_>, list: &NeighborList) -> Result<Vec<f64>> {
+        let rows = self.geometry(atoms, list)?;
+        let (pos, species) = (atoms.structure().positions(), atoms.species());
+        let ns = self.n_basis();
+        let mut out = vec![0.0; atoms.len() * ns];
+        out.par_chunks_mut(CHUNK * ns.max(1))
+            .enumerate()
+            .for_each_init(
+                || Work::new(&self.basis),
+                |w, (c, chunk)| {
+                    for (off, vals) in chunk.chunks_mut(ns.max(1)).enumerate() {
+                        let i = c * CHUNK + off;
+                        w.gather(
+                            &self.basis,
+                            i,
+                            pos,
+                            species,
+                            list.row(i),
+                            list.neighbors(),
+                            list.shifts(),
+                            &rows,
+                        );
+                        w.forward(&self.basis, usize::from(species[i]));
+                        for (v, &m) in vals.iter_mut().zip(&self.basis.mapping) {
+                            *v = w.m[m];
+                        }
+                    }
+                },
+            );
+        Ok(out)
+    }
+
+    /// Basis-function values of atom `i` and their derivatives with respect to its pair
+    /// vectors (one backward pass per basis function).
+    ///
+    /// # Errors
+    /// A list that does not fit; `i` out of range.
+    pub fn site_basis(
+        &self,
+        atoms: &BoundAtoms<'_>,
+        list: &NeighborList,
+        i: usize,
+    ) -> Result<SiteBasis> {
+        let rows = self.geometry(atoms, list)?;
+        if i >= atoms.len() {
+            return Err(PotentialError::List(format!(
+                "atom {i} out of range ({} atoms)",
+                atoms.len()
+            )));
+        }
+        let (pos, species) = (atoms.structure().positions(), atoms.species());
+        let mut w = Work::new(&self.basis);
+        w.gather(
+            &self.basis,
+            i,
+            pos,
+            species,
+            list.row(i),
+            list.neighbors(),
+            list.shifts(),
+            &rows,
+        );
+        w.forward(&self.basis, usize::from(species[i]));
+        let ns = self.n_basis();
+        let values = self.basis.mapping.iter().map(|&m| w.m[m]).collect();
+        let np = w.np;
+        let mut derivatives = Vec::with_capacity(ns * np);
+        for s in 0..ns {
+            w.seed_basis(&self.basis, s);
+            w.backward(&self.basis);
+            derivatives.extend(w.grad[..np].iter().map(|g| Vector3::from(*g)));
+        }
+        Ok(SiteBasis {
+            values,
+            neighbors: w.nb[..np].iter().map(|&j| j as usize).collect(),
+            vectors: w.d[..np].iter().map(|d| Vector3::from(*d)).collect(),
+            derivatives,
+        })
+    }
+
+    /// The derivatives of every site energy with respect to the parameters, in MLIP's order
+    /// (MTP.md 2.8): `rows[i * n + q]` = $\partial E_i/\partial p_q$ with
+    /// $n = C^2 K R + C + n_s$: radial coefficients `c[a][b][mu][beta]` first
+    /// ($[a = t_i] \sum_{j, t_j = b} Q_\beta(r_{ij}) \sum_{k: \mu_k = \mu} g_k P_k$), then
+    /// species offsets ($[t = t_i]$), then moment coefficients ($B_s(i)$).
+    ///
+    /// # Errors
+    /// A list that does not fit.
+    pub fn site_energy_gradients(
+        &self,
+        atoms: &BoundAtoms<'_>,
+        list: &NeighborList,
+    ) -> Result<Vec<f64>> {
+        let rows = self.geometry(atoms, list)?;
+        let (pos, species) = (atoms.structure().positions(), atoms.species());
+        let b = &self.basis;
+        let (c, kk, rr) = (b.n_species, b.k, b.r);
+        let n = self.model.n_params();
+        let mut out = vec![0.0; atoms.len() * n];
+        out.par_chunks_mut(CHUNK * n).enumerate().for_each_init(
+            || Work::new(b),
+            |w, (ch, chunk)| {
+                for (off, row) in chunk.chunks_mut(n).enumerate() {
+                    let i = ch * CHUNK + off;
+                    let ti = usize::from(species[i]);
+                    w.gather(
+                        b,
+                        i,
+                        pos,
+                        species,
+                        list.row(i),
+                        list.neighbors(),
+                        list.shifts(),
+                        &rows,
+                    );
+                    w.forward(b, ti);
+                    w.seed_energy(b);
+                    w.backward(b);
+                    for p in 0..w.np {
+                        let tj = w.neighbor_species(p);
+                        let blk = (ti * c + tj) * kk * rr;
+                        for mu in 0..kk {
+                            let adj = w.radial_adjoint(mu, p) * self.model.scaling;
+                            for beta in 0..rr {
+                                row[blk + mu * rr + beta] += adj * w.q(beta, p);
+                            }
+                        }
+                    }
+                    row[c * c * kk * rr + ti] = 1.0;
+                    for (s, &m) in b.mapping.iter().enumerate() {
+                        row[c * c * kk * rr + c + s] = w.m[m];
+                    }
+                }
+            },
+        );
+        Ok(out)
+    }
+}
+
+/// What one rayon task returns.
+struct Chunk {
+    energy: f64,
+    virial: Matrix3<f64>,
+    /// Forces on the task's own atoms (sum of their pair gradients).
+    own: Vec<[f64; 3]>,
+    /// (neighbour, gradient) of every pair, to subtract from the neighbour's force.
+    scatter: Vec<(u32, [f64; 3])>,
+    site: Vec<f64>,
+}
+
+impl Potential for Mtp {
+    fn cutoff(&self) -> f64 {
+        self.basis.max_dist
+    }
+
+    fn elements(&self) -> &[Element] {
+        &self.elements
+    }
+
+    /// $E = \sum_i E_i$; with $\mathbf G_p = \partial E_i / \partial \mathbf r_{ij}$ for
+    /// every pair $p = (i, j)$ (MTP.md 2.7), forces
+    /// $\mathbf F_i = \sum_{p \in i} \mathbf G_p - \sum_{p:\, j_p = i} \mathbf G_p$ and
+    /// virial $W = -\sum_p \mathbf r_p \otimes \mathbf G_p$ (eV). Per-chunk partial sums
+    /// and the neighbour scatter are combined in chunk order, so results do not depend on
+    /// the number of threads.
+    fn compute(
+        &self,
+        atoms: &BoundAtoms<'_>,
+        list: &NeighborList,
+        request: Request,
+    ) -> Result<Results> {
+        let rows = self.geometry(atoms, list)?;
+        let (pos, species) = (atoms.structure().positions(), atoms.species());
+        let n = atoms.len();
+        let b = &self.basis;
+        let deriv = request.forces || request.virial;
+        let n_chunks = n.div_ceil(CHUNK);
+        let chunks: Vec<Chunk> = (0..n_chunks)
+            .into_par_iter()
+            .map_init(
+                || Work::new(b),
+                |w, c| {
+                    let range = c * CHUNK..((c + 1) * CHUNK).min(n);
+                    let mut out = Chunk {
+                        energy: 0.0,
+                        virial: Matrix3::zeros(),
+                        own: Vec::with_capacity(if deriv { range.len() } else { 0 }),
+                        scatter: Vec::new(),
+                        site: Vec::with_capacity(range.len()),
+                    };
+                    for i in range {
+                        let ti = usize::from(species[i]);
+                        w.gather(
+                            b,
+                            i,
+                            pos,
+                            species,
+                            list.row(i),
+                            list.neighbors(),
+                            list.shifts(),
+                            &rows,
+                        );
+                        let e = b.xi[ti] + w.forward(b, ti);
+                        out.energy += e;
+                        out.site.push(e);
+                        if deriv {
+                            w.seed_energy(b);
+                            w.backward(b);
+                            let mut fi = [0.0; 3];
+                            for p in 0..w.np {
+                                let g = w.grad[p];
+                                fi[0] += g[0];
+                                fi[1] += g[1];
+                                fi[2] += g[2];
+                                if request.forces {
+                                    out.scatter.push((w.nb[p], g));
+                                }
+                                if request.virial {
+                                    for (a, da) in w.d[p].iter().enumerate() {
+                                        for (bb, gb) in g.iter().enumerate() {
+                                            out.virial[(a, bb)] -= da * gb;
+                                        }
+                                    }
+                                }
+                            }
+                            out.own.push(fi);
+                        }
+                    }
+                    out
+                },
+            )
+            .collect();
+        let mut energy = 0.0;
+        let mut virial = Matrix3::zeros();
+        let mut forces = if request.forces {
+            Vec::with_capacity(n)
+        } else {
+            Vec::new()
+        };
+        let mut site = Vec::with_capacity(if request.per_atom_energy { n } else { 0 });
+        for ch in &chunks {
+            energy += ch.energy;
+            virial += ch.virial;
+            if request.forces {
+                forces.extend(ch.own.iter().map(|f| Vector3::from(*f)));
+            }
+            if request.per_atom_energy {
+                site.extend_from_slice(&ch.site);
+            }
+        }
+        if request.forces {
+            for ch in &chunks {
+                for (j, g) in &ch.scatter {
+                    let f: &mut Vector3<f64> = &mut forces[*j as usize];
+                    f.x -= g[0];
+                    f.y -= g[1];
+                    f.z -= g[2];
+                }
+            }
+        }
+        if !energy.is_finite()
+            || forces.iter().any(|f| !f.iter().all(|x| x.is_finite()))
+            || !virial.iter().all(|x| x.is_finite())
+        {
+            return Err(PotentialError::NonFinite {
+                what: "MTP energy, forces or virial".into(),
+            });
+        }
+        Ok(Results {
+            energy,
+            forces: request.forces.then_some(forces),
+            virial: request.virial.then_some(virial),
+            per_atom_energy: request.per_atom_energy.then_some(site),
+        })
+    }
+}
+
+/// The potential of a spec `mtp:PATH[@El,...]` (`rest` is what follows `mtp:`); `present`
+/// are the structure's elements, used when no elements are listed.
+pub(crate) fn from_mtp_spec(
+    spec: &str,
+    rest: &str,
+    present: &[Element],
+) -> Result<std::sync::Arc<dyn Potential>> {
+    let bad = |message: String| PotentialError::Spec {
+        spec: spec.to_string(),
+        message,
+    };
+    let (path, list) = match rest.rsplit_once('@') {
+        Some((p, l)) => (p, Some(l)),
+        None => (rest, None),
+    };
+    if path.is_empty() {
+        return Err(bad("mtp: needs a file path".into()));
+    }
+    let model = read_mtp(Path::new(path))?;
+    let elements: Vec<Element> = match list {
+        Some(l) => l
+            .split(',')
+            .map(|e| {
+                e.trim()
+                    .parse::<Element>()
+                    .map_err(|_| bad(format!("unknown element `{e}`")))
+            })
+            .collect::<Result<_>>()?,
+        None => {
+            let mut p = present.to_vec();
+            p.sort();
+            p.dedup();
+            if model.n_species() == 1 && p.len() == 1 {
+                p
+            } else {
+                return Err(bad(format!(
+                    "the potential has {} species and the structure {} elements: name them in species order, mtp:PATH@El1,El2,...",
+                    model.n_species(),
+                    p.len()
+                )));
+            }
+        }
+    };
+    if elements.len() != model.n_species() {
+        return Err(bad(format!(
+            "{} elements listed for a potential of {} species",
+            elements.len(),
+            model.n_species()
+        )));
+    }
+    Ok(std::sync::Arc::new(Mtp::from_path(
+        Path::new(path),
+        &elements,
+    )?))
+}
