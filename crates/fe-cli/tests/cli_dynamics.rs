@@ -12,14 +12,33 @@ fn fe_relax_reports_the_cli_md_keys_and_writes_the_structure() {
     let input = fixture("fe_tric16.extxyz");
     for cell in ["none", "iso", "tri"] {
         let o = fe(&[
-            "relax", "--potential", "zhou2004", "--input", &input, "--output",
-            out.to_str().unwrap(), "--box", cell, "--fmax", "1e-5", "--report",
-            report.to_str().unwrap(), "-q",
+            "relax",
+            "--potential",
+            "zhou2004",
+            "--input",
+            &input,
+            "--output",
+            out.to_str().unwrap(),
+            "--box",
+            cell,
+            "--fmax",
+            "1e-5",
+            "--report",
+            report.to_str().unwrap(),
+            "-q",
         ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let r: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
-        for key in ["energy", "natoms", "steps", "fmax", "converged", "cell", "force_evaluations"] {
+        for key in [
+            "energy",
+            "natoms",
+            "steps",
+            "fmax",
+            "converged",
+            "cell",
+            "force_evaluations",
+        ] {
             assert!(r.get(key).is_some(), "{cell}: missing {key}");
         }
         assert_eq!(r["natoms"], 16);
@@ -37,8 +56,15 @@ fn fe_relax_reports_the_cli_md_keys_and_writes_the_structure() {
     }
     // Report on stdout when --report is absent; a step limit is reported, not an error.
     let o = fe(&[
-        "relax", "--potential", "zhou2004", "--input", &input, "--output",
-        out.to_str().unwrap(), "--max-steps", "1",
+        "relax",
+        "--potential",
+        "zhou2004",
+        "--input",
+        &input,
+        "--output",
+        out.to_str().unwrap(),
+        "--max-steps",
+        "1",
     ]);
     let r = json_stdout(&o);
     assert_eq!(r["converged"], false);
@@ -49,19 +75,50 @@ fn fe_relax_and_md_reject_bad_arguments() {
     let input = fixture("fe_tric16.extxyz");
     let out = temp("bad.extxyz");
     let o = fe(&[
-        "relax", "--potential", "zhou2004", "--input", &input, "--output",
-        out.to_str().unwrap(), "--box", "cubic",
+        "relax",
+        "--potential",
+        "zhou2004",
+        "--input",
+        &input,
+        "--output",
+        out.to_str().unwrap(),
+        "--box",
+        "cubic",
     ]);
     assert_eq!(o.status.code(), Some(2));
     let o = fe(&[
-        "md", "--potential", "zhou2004", "--input", &input, "--ensemble", "nvx",
-        "--temperature", "300", "--steps", "2", "--timestep", "0.001", "--output",
+        "md",
+        "--potential",
+        "zhou2004",
+        "--input",
+        &input,
+        "--ensemble",
+        "nvx",
+        "--temperature",
+        "300",
+        "--steps",
+        "2",
+        "--timestep",
+        "0.001",
+        "--output",
         out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(2));
     let o = fe(&[
-        "md", "--potential", "zhou2004", "--input", &input, "--ensemble", "nve",
-        "--temperature", "300", "--steps", "2", "--timestep", "0", "--output",
+        "md",
+        "--potential",
+        "zhou2004",
+        "--input",
+        &input,
+        "--ensemble",
+        "nve",
+        "--temperature",
+        "300",
+        "--steps",
+        "2",
+        "--timestep",
+        "0",
+        "--output",
         out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1));
@@ -71,14 +128,37 @@ fn fe_relax_and_md_reject_bad_arguments() {
 #[test]
 fn fe_md_writes_frames_and_thermo_for_every_ensemble() {
     let input = fixture("fe_tric16.extxyz");
-    for (ensemble, traj) in [("nve", "md.extxyz"), ("nvt", "md.dump"), ("npt", "md_npt.extxyz")] {
+    for (ensemble, traj) in [
+        ("nve", "md.extxyz"),
+        ("nvt", "md.dump"),
+        ("npt", "md_npt.extxyz"),
+    ] {
         let traj = temp(traj);
         let thermo = temp("thermo.jsonl");
         let o = fe(&[
-            "md", "--potential", "zhou2004", "--input", &input, "--ensemble", ensemble,
-            "--temperature", "300", "--steps", "20", "--timestep", "0.001", "--output",
-            traj.to_str().unwrap(), "--seed", "3", "--traj-every", "10", "--thermo-every",
-            "5", "--thermo", thermo.to_str().unwrap(),
+            "md",
+            "--potential",
+            "zhou2004",
+            "--input",
+            &input,
+            "--ensemble",
+            ensemble,
+            "--temperature",
+            "300",
+            "--steps",
+            "20",
+            "--timestep",
+            "0.001",
+            "--output",
+            traj.to_str().unwrap(),
+            "--seed",
+            "3",
+            "--traj-every",
+            "10",
+            "--thermo-every",
+            "5",
+            "--thermo",
+            thermo.to_str().unwrap(),
         ]);
         let r = json_stdout(&o);
         assert_eq!(r["steps"], 20, "{ensemble}");
