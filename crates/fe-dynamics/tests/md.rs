@@ -146,7 +146,7 @@ fn npt_keeps_the_cell_sane_for_every_mode() {
         for v in vols {
             assert!((v / v0 - 1.0).abs() < 0.05, "{cell:?}: {v} vs {v0}");
         }
-        let c = md.structure().cell().matrix().clone();
+        let c = *md.structure().cell().matrix();
         if cell == CellDof::Iso || cell == CellDof::Aniso {
             assert!(c[(0, 1)].abs() < 1e-12 && c[(1, 2)].abs() < 1e-12);
         }

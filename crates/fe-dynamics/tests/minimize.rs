@@ -44,8 +44,8 @@ fn gradient_matches_finite_differences_for_every_cell_mode() {
         let mut x = sys.coordinates();
         // Move off the starting cell so F != I.
         let n = x.len();
-        for k in 3 * s.len()..n {
-            x[k] += 0.3;
+        for v in x.iter_mut().skip(3 * s.len()) {
+            *v += 0.3;
         }
         let p = sys.evaluate(&x, 0).unwrap();
         let h = 1e-5;

@@ -111,9 +111,9 @@ impl Chain {
     pub(crate) fn energy(&self, dof: usize, kt: f64, tau: f64) -> f64 {
         let q = self.masses(dof, kt, tau);
         let mut e = 0.0;
-        for j in 0..self.v.len() {
-            e += 0.5 * q[j] * self.v[j] * self.v[j];
-            e += if j == 0 { dof as f64 } else { 1.0 } * kt * self.xi[j];
+        for (j, ((qj, vj), xj)) in q.iter().zip(&self.v).zip(&self.xi).enumerate() {
+            e += 0.5 * qj * vj * vj;
+            e += if j == 0 { dof as f64 } else { 1.0 } * kt * xj;
         }
         e
     }

@@ -19,7 +19,7 @@
 use crate::error::Result;
 use crate::system::{Point, Relaxable};
 
-use super::linesearch::{search, Outcome};
+use super::linesearch::{search, Limits, Outcome};
 use super::{dot, max_move, MinimizeOptions, Monitor, Stop};
 
 /// Curvature constant of the line search. Loose on purpose: the Hager-Zhang direction keeps
@@ -64,20 +64,15 @@ pub(crate) fn run(
             FIRST_MOVE / max_move(&d, n).max(1e-300)
         };
         steps += 1;
-        let outcome = search(
-            sys,
-            &p,
-            &d,
-            alpha0,
-            C2,
-            options.max_step,
-            options.max_evaluations,
-            steps,
-            |q| {
-                options.fmax.is_some_and(|t| q.fmax < t)
-                    || options.fnorm.is_some_and(|t| q.fnorm < t)
-            },
-        )?;
+        let limits = Limits {
+            c2: C2,
+            max_step: options.max_step,
+            max_evaluations: options.max_evaluations,
+            step: steps,
+        };
+        let outcome = search(sys, &p, &d, alpha0, &limits, |q| {
+            options.fmax.is_some_and(|t| q.fmax < t) || options.fnorm.is_some_and(|t| q.fnorm < t)
+        })?;
         let (q, alpha) = match outcome {
             Outcome::Accepted(q, a) => (q, a),
             Outcome::Stuck => {
@@ -126,7 +121,8 @@ pub(crate) fn run(
         for ((di, gi), &m) in d.iter_mut().zip(&p.gradient).zip(&movable) {
             *di = if m { -gi + beta * *di } else { 0.0 };
         }
-        if !(dot(&d, &p.gradient) < 0.0) || d.iter().any(|v| !v.is_finite()) {
+        let descent = dot(&d, &p.gradient);
+        if descent.is_nan() || descent >= 0.0 || d.iter().any(|v| !v.is_finite()) {
             d = p.gradient.iter().map(|g| -g).collect();
             mask(&mut d, &movable);
             restarted = true;

@@ -37,22 +37,39 @@ struct Sample {
     dphi: f64,
 }
 
-/// Search along `d` from `start`; `alpha0` is the first trial step, `c2` the curvature
-/// constant. Counts its evaluations through `sys`.
+/// Constants and limits of one line search.
+#[derive(Clone, Copy)]
+pub(crate) struct Limits {
+    /// Curvature constant.
+    pub(crate) c2: f64,
+    /// Largest move of any coordinate (Å).
+    pub(crate) max_step: f64,
+    /// Stop trying once the system has made this many evaluations.
+    pub(crate) max_evaluations: usize,
+    /// Iteration number (for error messages).
+    pub(crate) step: usize,
+}
+
+/// Search along `d` from `start`; `alpha0` is the first trial step; a trial for which `done`
+/// holds (force tolerance met) is accepted without the curvature test. Counts its evaluations
+/// through `sys`.
 pub(crate) fn search(
     sys: &mut Relaxable<'_>,
     start: &Point,
     d: &[f64],
     alpha0: f64,
-    c2: f64,
-    max_step: f64,
-    max_evaluations: usize,
-    step: usize,
+    limits: &Limits,
     done: impl Fn(&Point) -> bool,
 ) -> Result<Outcome> {
+    let Limits {
+        c2,
+        max_step,
+        max_evaluations,
+        step,
+    } = *limits;
     let phi0 = start.objective;
     let dphi0 = dot(&start.gradient, d);
-    if !(dphi0 < 0.0) {
+    if dphi0.is_nan() || dphi0 >= 0.0 {
         return Ok(Outcome::Stuck);
     }
     let eps_f = 1e-12 * (phi0.abs() + 1.0);
