@@ -2,6 +2,7 @@
 
 use fe_structure::{Cell, Structure};
 use nalgebra::{Matrix3, Vector3};
+use rayon::prelude::*;
 
 use crate::error::{NeighborError, Result};
 use crate::list::{ListKind, NeighborList};
@@ -152,7 +153,7 @@ impl SkinTracker {
         }
         let limit2 = half * half;
         // Written so that a NaN position also asks for a rebuild.
-        old.positions.iter().zip(positions).any(|(a, b)| {
+        old.positions.par_iter().zip(positions).any(|(a, b)| {
             let moved = match &map {
                 Some(m) => b - (a.transpose() * m).transpose(),
                 None => b - a,

@@ -1,12 +1,13 @@
 //! [`Evaluator`]: a potential plus the neighbour list it needs, kept between calls.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use fe_neighbors::{NeighborList, SkinTracker};
 use fe_structure::{Element, Structure};
 
 use crate::error::Result;
-use crate::potential::{Binding, BoundAtoms, Potential, Request, Results};
+use crate::potential::{BoundAtoms, Potential, Request, Results};
 
 /// Default Verlet skin (Angstrom).
 pub const DEFAULT_SKIN: f64 = 1.0;
@@ -23,7 +24,7 @@ pub struct Evaluator {
     potential: Arc<dyn Potential>,
     tracker: SkinTracker,
     list: Option<NeighborList>,
-    binding: Option<(Vec<Element>, Binding)>,
+    binding: Option<Bound>,
     builds: usize,
 }
 
@@ -70,17 +71,20 @@ impl Evaluator {
     /// # Errors
     /// Unknown elements, neighbour-list failures and the potential's own errors.
     pub fn evaluate(&mut self, structure: &Structure, request: Request) -> Result<Results> {
-        let elements = structure.elements();
-        let rebind = match &self.binding {
-            Some((present, _)) => *present != elements,
-            None => true,
-        };
-        if rebind {
-            let b = self.potential.bind(&elements)?;
-            self.binding = Some((elements, b));
+        let same_atoms = self
+            .binding
+            .as_ref()
+            .is_some_and(|b| b.elements_of_atoms.as_slice() == structure.species());
+        if !same_atoms {
+            let binding = self.potential.bind(&structure.elements())?;
+            let species = BoundAtoms::new(structure, &binding)?.species().to_vec();
+            self.binding = Some(Bound {
+                elements_of_atoms: structure.species().to_vec(),
+                species,
+            });
         }
-        let (_, binding) = self.binding.as_ref().expect("bound just above");
-        let atoms = BoundAtoms::new(structure, binding)?;
+        let bound = self.binding.as_ref().expect("bound just above");
+        let atoms = BoundAtoms::with_species(structure, Cow::Borrowed(&bound.species))?;
         if self.list.is_none()
             || self
                 .tracker
@@ -96,4 +100,11 @@ impl Evaluator {
         let list = self.list.as_ref().expect("built just above");
         self.potential.compute(&atoms, list, request)
     }
+}
+
+/// The species of every atom, kept while the atoms' elements do not change.
+#[derive(Debug)]
+struct Bound {
+    elements_of_atoms: Vec<Element>,
+    species: Vec<u16>,
 }

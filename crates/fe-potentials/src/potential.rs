@@ -2,9 +2,12 @@
 //! and how a structure's elements are bound to a potential's species ([`Binding`],
 //! [`BoundAtoms`]).
 
+use std::borrow::Cow;
+
 use fe_neighbors::{ListKind, NeighborList};
 use fe_structure::{Element, Structure};
 use nalgebra::{Matrix3, Vector3};
+use rayon::prelude::*;
 
 use crate::error::{PotentialError, Result};
 
@@ -140,7 +143,7 @@ impl Binding {
 #[derive(Debug, Clone)]
 pub struct BoundAtoms<'a> {
     structure: &'a Structure,
-    species: Vec<u16>,
+    species: Cow<'a, [u16]>,
 }
 
 impl<'a> BoundAtoms<'a> {
@@ -167,10 +170,20 @@ impl<'a> BoundAtoms<'a> {
                 })
             })
             .collect::<Result<Vec<u16>>>()?;
+        BoundAtoms::with_species(structure, Cow::Owned(species))
+    }
+
+    /// A structure with species indices bound earlier (the evaluator keeps them while the
+    /// atoms' elements do not change); checks the positions only.
+    pub(crate) fn with_species(
+        structure: &'a Structure,
+        species: Cow<'a, [u16]>,
+    ) -> Result<BoundAtoms<'a>> {
+        debug_assert_eq!(species.len(), structure.len());
         if let Some(i) = structure
             .positions()
-            .iter()
-            .position(|r| !r.iter().all(|x| x.is_finite()))
+            .par_iter()
+            .position_first(|r| !r.iter().all(|x| x.is_finite()))
         {
             return Err(PotentialError::NonFinite {
                 what: format!("position of atom {i}"),
