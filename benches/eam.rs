@@ -11,9 +11,9 @@ mod common;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use criterion::{BenchmarkId, Criterion, Throughput};
+use criterion::{Criterion, Throughput};
 use fe::potentials::eam::{Eam, Zhou2004};
-use fe::potentials::{Evaluator, Potential, Request};
+use fe::potentials::Potential;
 use fe::structure::Element;
 
 fn potential() -> (Arc<dyn Potential>, &'static str) {
@@ -42,29 +42,7 @@ fn eam(c: &mut Criterion) {
         let s = common::bcc_fe(reps, 1);
         let n = s.len();
         group.throughput(Throughput::Elements(n as u64));
-        for threads in [1, 2] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .expect("a local thread pool");
-            let mut ev = Evaluator::new(pot.clone());
-            let request = Request {
-                forces: true,
-                ..Request::ENERGY
-            };
-            pool.install(|| ev.evaluate(&s, request))
-                .expect("evaluation of bcc Fe");
-            group.bench_with_input(
-                BenchmarkId::new(format!("{threads}-thread"), n),
-                &s,
-                |b, s| {
-                    b.iter(|| {
-                        pool.install(|| ev.evaluate(s, request))
-                            .expect("evaluation")
-                    })
-                },
-            );
-        }
+        common::energy_forces(&mut group, &pot, &s);
     }
     group.finish();
 }

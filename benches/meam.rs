@@ -14,9 +14,9 @@ mod common;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use criterion::{BenchmarkId, Criterion, Throughput};
+use criterion::{Criterion, Throughput};
 use fe::potentials::meam::Meam;
-use fe::potentials::{Evaluator, Potential, Request};
+use fe::potentials::Potential;
 
 /// The Fe entry of LAMMPS' library.meam (Baskes 1992) and the benchmark's rc and delr.
 const FE_1NN: &str = "'Fe' 'bcc' 8. 26 55.847\n5.07292627 2.935 1.00 1.00080073 1.00 2.866 \
@@ -61,29 +61,7 @@ fn meam(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("meam/energy_forces/{name}"));
         group.sample_size(10);
         group.throughput(Throughput::Elements(n as u64));
-        for threads in [1, 2] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .expect("a local thread pool");
-            let mut ev = Evaluator::new(pot.clone());
-            let request = Request {
-                forces: true,
-                ..Request::ENERGY
-            };
-            pool.install(|| ev.evaluate(&s, request))
-                .expect("evaluation of bcc Fe");
-            group.bench_with_input(
-                BenchmarkId::new(format!("{threads}-thread"), n),
-                &s,
-                |b, s| {
-                    b.iter(|| {
-                        pool.install(|| ev.evaluate(s, request))
-                            .expect("evaluation")
-                    })
-                },
-            );
-        }
+        common::energy_forces(&mut group, &pot, &s);
         group.finish();
     }
 }

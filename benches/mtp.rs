@@ -12,9 +12,9 @@ mod common;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use criterion::{BenchmarkId, Criterion, Throughput};
+use criterion::{Criterion, Throughput};
 use fe::potentials::mtp::Mtp;
-use fe::potentials::{Evaluator, Potential, Request};
+use fe::potentials::Potential;
 use fe::structure::Element;
 
 fn potentials() -> Vec<(Arc<dyn Potential>, &'static str)> {
@@ -43,29 +43,7 @@ fn mtp(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("mtp/energy_forces/{name}"));
         group.sample_size(10);
         group.throughput(Throughput::Elements(n as u64));
-        for threads in [1, 2] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .expect("a local thread pool");
-            let mut ev = Evaluator::new(pot.clone());
-            let request = Request {
-                forces: true,
-                ..Request::ENERGY
-            };
-            pool.install(|| ev.evaluate(&s, request))
-                .expect("evaluation of bcc Fe");
-            group.bench_with_input(
-                BenchmarkId::new(format!("{threads}-thread"), n),
-                &s,
-                |b, s| {
-                    b.iter(|| {
-                        pool.install(|| ev.evaluate(s, request))
-                            .expect("evaluation")
-                    })
-                },
-            );
-        }
+        common::energy_forces(&mut group, &pot, &s);
         group.finish();
     }
 }
