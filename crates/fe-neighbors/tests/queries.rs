@@ -170,6 +170,26 @@ fn remove_close_pairs_refuses_a_cell_smaller_than_the_distance() {
     ));
 }
 
+/// Every row of the skin list `list`, filtered by `cutoff` at the current positions and cell,
+/// equals the row of a fresh list of the same kind built at `cutoff`.
+fn assert_skin_list_is_fresh(list: &NeighborList, s: &Structure, cutoff: f64, moves: usize) {
+    let fresh = NeighborList::new(s, cutoff, list.kind()).expect("fresh");
+    for i in 0..s.len() {
+        let kept: Vec<(u32, [i8; 3])> = list
+            .row(i)
+            .filter(|&k| list.displacement(s.cell(), s.positions(), i, k).norm() < cutoff)
+            .map(|k| (list.neighbors()[k], list.shifts()[k]))
+            .collect();
+        let want: Vec<(u32, [i8; 3])> = fresh
+            .neighbors_of(i)
+            .iter()
+            .copied()
+            .zip(fresh.shifts_of(i).iter().copied())
+            .collect();
+        assert_eq!(kept, want, "row {i} after {moves} moves");
+    }
+}
+
 #[test]
 fn skin_list_survives_small_cell_changes_and_equals_a_fresh_list_until_rebuild_is_asked() {
     let (cutoff, skin) = (5.3, 1.0);
@@ -199,21 +219,7 @@ fn skin_list_survives_small_cell_changes_and_equals_a_fresh_list_until_rebuild_i
         }
         s = trial;
         moves += 1;
-        let fresh = NeighborList::new(&s, cutoff, ListKind::Full).expect("fresh");
-        for i in 0..s.len() {
-            let kept: Vec<(u32, [i8; 3])> = list
-                .row(i)
-                .filter(|&k| list.displacement(s.cell(), s.positions(), i, k).norm() < cutoff)
-                .map(|k| (list.neighbors()[k], list.shifts()[k]))
-                .collect();
-            let want: Vec<(u32, [i8; 3])> = fresh
-                .neighbors_of(i)
-                .iter()
-                .copied()
-                .zip(fresh.shifts_of(i).iter().copied())
-                .collect();
-            assert_eq!(kept, want, "row {i} after {moves} moves");
-        }
+        assert_skin_list_is_fresh(&list, &s, cutoff, moves);
     }
     assert!(moves >= 3, "the skin allowed only {moves} cell changes");
     // A list given by `record` (build radius unknown) is rebuilt on any cell change.
@@ -248,21 +254,7 @@ fn skin_list_filtered_by_cutoff_equals_a_fresh_list_until_rebuild_is_asked() {
         }
         s = trial;
         moves += 1;
-        let fresh = NeighborList::new(&s, cutoff, ListKind::Half).expect("fresh");
-        for i in 0..s.len() {
-            let kept: Vec<(u32, [i8; 3])> = list
-                .row(i)
-                .filter(|&k| list.displacement(s.cell(), s.positions(), i, k).norm() < cutoff)
-                .map(|k| (list.neighbors()[k], list.shifts()[k]))
-                .collect();
-            let want: Vec<(u32, [i8; 3])> = fresh
-                .neighbors_of(i)
-                .iter()
-                .copied()
-                .zip(fresh.shifts_of(i).iter().copied())
-                .collect();
-            assert_eq!(kept, want, "row {i} after {moves} moves");
-        }
+        assert_skin_list_is_fresh(&list, &s, cutoff, moves);
     }
     assert!(moves >= 2, "the skin allowed only {moves} moves");
     // Cell change and atom count change ask for a rebuild too.
