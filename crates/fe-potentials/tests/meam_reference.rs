@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::eval;
+use common::{eval, reference_errors};
 
 use fe_potentials::meam::Meam;
 use fe_potentials::Request;
@@ -49,35 +49,14 @@ fn meam_matches_lammps_reference_data() {
             .join(v["structure"].as_str().unwrap());
         let s = fe_structure::io::read_one(&structure, &Default::default()).unwrap();
         let r = eval(&pot, &s, Request::ALL);
-        let n = s.len() as f64;
-        let e_err = (r.energy - v["energy"].as_f64().unwrap()).abs() / n;
-        let forces = r.forces.unwrap();
-        let mut f_err: f64 = 0.0;
-        for (i, row) in v["forces"].as_array().unwrap().iter().enumerate() {
-            for a in 0..3 {
-                f_err = f_err.max((forces[i][a] - row[a].as_f64().unwrap()).abs());
-            }
-        }
-        let w = r.virial.unwrap();
-        let voigt = [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)];
-        let wref: Vec<f64> = v["virial"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap())
-            .collect();
-        let scale = wref.iter().fold(1.0_f64, |m, x| m.max(x.abs()));
-        let w_err = voigt
-            .iter()
-            .zip(&wref)
-            .map(|(&(a, b), x)| (w[(a, b)] - x).abs())
-            .fold(0.0, f64::max);
-        let pe = r.per_atom_energy.unwrap();
-        let pe_err = pe
-            .iter()
-            .zip(v["per_atom_energy"].as_array().unwrap())
-            .map(|(a, b)| (a - b.as_f64().unwrap()).abs())
-            .fold(0.0, f64::max);
+        let err = reference_errors(&r, &v, s.len());
+        let (e_err, f_err, w_err, pe_err, scale) = (
+            err.energy_per_atom,
+            err.force,
+            err.virial,
+            err.per_atom_energy,
+            err.virial_scale,
+        );
         let line = format!(
             "{}: dE/atom {e_err:.1e}, max dF {f_err:.1e}, max dW {w_err:.1e} (scale {scale:.0}), max de_i {pe_err:.1e}",
             f.file_name().unwrap().to_string_lossy()

@@ -48,3 +48,60 @@ pub fn check_fd(pot: &dyn Potential, s: &Structure, rel_tol: f64) {
     let net: Vector3<f64> = forces.iter().sum();
     assert!(net.abs().max() < 1e-10, "net force {net}");
 }
+
+/// Largest deviations of `r` from a LAMMPS reference case `v` (keys `energy`, `forces`,
+/// `virial` in Voigt order xx yy zz yz xz xy, `per_atom_energy`) of a structure of `n` atoms.
+#[derive(Debug, Clone, Copy)]
+pub struct ReferenceErrors {
+    /// |dE| / n (eV/atom).
+    pub energy_per_atom: f64,
+    /// Largest force component error (eV/A).
+    pub force: f64,
+    /// Largest virial component error (eV).
+    pub virial: f64,
+    /// max(1, |W_ref|): what the virial tolerance is relative to.
+    pub virial_scale: f64,
+    /// Largest per-atom energy error (eV).
+    pub per_atom_energy: f64,
+}
+
+/// The errors of `r` (evaluated with `Request::ALL`) against the reference case `v`.
+pub fn reference_errors(r: &Results, v: &serde_json::Value, n: usize) -> ReferenceErrors {
+    let energy_per_atom = (r.energy - v["energy"].as_f64().unwrap()).abs() / n as f64;
+    let forces = r.forces.as_ref().unwrap();
+    let mut force: f64 = 0.0;
+    for (i, row) in v["forces"].as_array().unwrap().iter().enumerate() {
+        for a in 0..3 {
+            force = force.max((forces[i][a] - row[a].as_f64().unwrap()).abs());
+        }
+    }
+    let w = r.virial.unwrap();
+    let voigt = [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)];
+    let wref: Vec<f64> = v["virial"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    let virial_scale = wref.iter().fold(1.0_f64, |m, x| m.max(x.abs()));
+    let virial = voigt
+        .iter()
+        .zip(&wref)
+        .map(|(&(a, b), x)| (w[(a, b)] - x).abs())
+        .fold(0.0, f64::max);
+    let per_atom_energy = r
+        .per_atom_energy
+        .as_ref()
+        .unwrap()
+        .iter()
+        .zip(v["per_atom_energy"].as_array().unwrap())
+        .map(|(a, b)| (a - b.as_f64().unwrap()).abs())
+        .fold(0.0, f64::max);
+    ReferenceErrors {
+        energy_per_atom,
+        force,
+        virial,
+        virial_scale,
+        per_atom_energy,
+    }
+}
