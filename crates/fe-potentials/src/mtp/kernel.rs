@@ -7,7 +7,10 @@
 //! pass is a sequence of axpys over pairs, both vectorisable. Workspaces are created once
 //! per rayon task and only grow.
 
+use fe_neighbors::NeighborList;
+
 use super::model::MtpModel;
+use crate::potential::BoundAtoms;
 
 /// One basic moment `(mu, alpha, beta, gamma)` with the monomial indices it needs.
 #[derive(Debug, Clone, Copy)]
@@ -259,18 +262,16 @@ impl Work {
 
     /// Collect the pairs of atom `i` within the cutoff from its list row: the vectors
     /// `r_ij = x_j + S H - x_i` (`rows` are the lattice vectors), distances and unit vectors.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn gather(
         &mut self,
         basis: &Basis,
         i: usize,
-        pos: &[nalgebra::Vector3<f64>],
-        species: &[u16],
-        row: std::ops::Range<usize>,
-        neighbors: &[u32],
-        shifts: &[[i8; 3]],
+        atoms: &BoundAtoms<'_>,
+        list: &NeighborList,
         rows: &[[f64; 3]; 3],
     ) {
+        let (pos, species) = (atoms.structure().positions(), atoms.species());
+        let (row, neighbors, shifts) = (list.row(i), list.neighbors(), list.shifts());
         self.reserve(basis, row.len());
         let cut2 = basis.max_dist * basis.max_dist;
         let pi = pos[i];

@@ -185,7 +185,7 @@ impl Mtp {
     /// A list that does not fit.
     pub fn basis_values(&self, atoms: &BoundAtoms<'_>, list: &NeighborList) -> Result<Vec<f64>> {
         let rows = self.geometry(atoms, list)?;
-        let (pos, species) = (atoms.structure().positions(), atoms.species());
+        let species = atoms.species();
         let ns = self.n_basis();
         let mut out = vec![0.0; atoms.len() * ns];
         out.par_chunks_mut(CHUNK * ns.max(1))
@@ -195,16 +195,7 @@ impl Mtp {
                 |w, (c, chunk)| {
                     for (off, vals) in chunk.chunks_mut(ns.max(1)).enumerate() {
                         let i = c * CHUNK + off;
-                        w.gather(
-                            &self.basis,
-                            i,
-                            pos,
-                            species,
-                            list.row(i),
-                            list.neighbors(),
-                            list.shifts(),
-                            &rows,
-                        );
+                        w.gather(&self.basis, i, atoms, list, &rows);
                         w.forward(&self.basis, usize::from(species[i]));
                         for (v, &m) in vals.iter_mut().zip(&self.basis.mapping) {
                             *v = w.m[m];
@@ -233,18 +224,9 @@ impl Mtp {
                 atoms.len()
             )));
         }
-        let (pos, species) = (atoms.structure().positions(), atoms.species());
+        let species = atoms.species();
         let mut w = Work::new(&self.basis);
-        w.gather(
-            &self.basis,
-            i,
-            pos,
-            species,
-            list.row(i),
-            list.neighbors(),
-            list.shifts(),
-            &rows,
-        );
+        w.gather(&self.basis, i, atoms, list, &rows);
         w.forward(&self.basis, usize::from(species[i]));
         let ns = self.n_basis();
         let values = self.basis.mapping.iter().map(|&m| w.m[m]).collect();
@@ -277,7 +259,7 @@ impl Mtp {
         list: &NeighborList,
     ) -> Result<Vec<f64>> {
         let rows = self.geometry(atoms, list)?;
-        let (pos, species) = (atoms.structure().positions(), atoms.species());
+        let species = atoms.species();
         let b = &self.basis;
         let (c, kk, rr) = (b.n_species, b.k, b.r);
         let n = self.model.n_params();
@@ -288,16 +270,7 @@ impl Mtp {
                 for (off, row) in chunk.chunks_mut(n).enumerate() {
                     let i = ch * CHUNK + off;
                     let ti = usize::from(species[i]);
-                    w.gather(
-                        b,
-                        i,
-                        pos,
-                        species,
-                        list.row(i),
-                        list.neighbors(),
-                        list.shifts(),
-                        &rows,
-                    );
+                    w.gather(b, i, atoms, list, &rows);
                     w.forward(b, ti);
                     w.seed_energy(b);
                     w.backward(b);
@@ -355,7 +328,7 @@ impl Potential for Mtp {
         request: Request,
     ) -> Result<Results> {
         let rows = self.geometry(atoms, list)?;
-        let (pos, species) = (atoms.structure().positions(), atoms.species());
+        let species = atoms.species();
         let n = atoms.len();
         let b = &self.basis;
         let deriv = request.forces || request.virial;
@@ -375,16 +348,7 @@ impl Potential for Mtp {
                     };
                     for i in range {
                         let ti = usize::from(species[i]);
-                        w.gather(
-                            b,
-                            i,
-                            pos,
-                            species,
-                            list.row(i),
-                            list.neighbors(),
-                            list.shifts(),
-                            &rows,
-                        );
+                        w.gather(b, i, atoms, list, &rows);
                         let e = b.xi[ti] + w.forward(b, ti);
                         out.energy += e;
                         out.site.push(e);
