@@ -1,5 +1,6 @@
 //! `fe export-eam --potential SPEC --elements Fe,W --output FILE`: write an EAM we hold as a
-//! setfl (`eam/alloy`) file that LAMMPS reads.
+//! setfl (`eam/alloy`) file that LAMMPS reads, or as an eam/fs file when its densities depend
+//! on the host element.
 
 use std::path::PathBuf;
 
@@ -18,7 +19,8 @@ pub struct ExportEamArgs {
     /// Elements to export, in file order (for `zhou2004`; a tabulated file keeps its own).
     #[arg(long, value_delimiter = ',')]
     pub elements: Vec<String>,
-    /// Output setfl file (conventionally `.eam.alloy`).
+    /// Output file: setfl (`.eam.alloy`), or `.eam.fs` for an eam/fs potential whose densities
+    /// depend on the host element.
     #[arg(long)]
     pub output: PathBuf,
 }
@@ -44,7 +46,7 @@ pub fn run(args: &ExportEamArgs, _quiet: bool) -> Result<(), CliError> {
                 "a tabulated EAM is exported with its own element order; drop --elements".into(),
             ));
         }
-        eam.setfl_tables()?
+        eam.setfl_tables()
     } else {
         return Err(CliError::Usage(format!(
             "cannot export `{}`: export-eam takes zhou2004 or eam:PATH",
@@ -52,6 +54,12 @@ pub fn run(args: &ExportEamArgs, _quiet: bool) -> Result<(), CliError> {
         )));
     };
     let name = args.output.display().to_string();
+    if tables.is_finnis_sinclair() && !name.ends_with(".fs") {
+        return Err(CliError::Usage(format!(
+            "the densities of this potential depend on the host element, which only the eam/fs \
+             layout holds; name the output `*.eam.fs` (pair_style eam/fs), not `{name}`"
+        )));
+    }
     let mut buf = Vec::new();
     tables.write(&mut buf, &name)?;
     std::fs::write(&args.output, buf).map_err(|source| CliError::Output { file: name, source })

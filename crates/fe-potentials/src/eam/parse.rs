@@ -4,6 +4,7 @@
 
 use fe_structure::Element;
 
+use super::setfl::SetflTables;
 use crate::error::{PotentialError, Result};
 use crate::tokens::Tokens;
 
@@ -19,22 +20,6 @@ pub(crate) struct Funcfl {
     pub frho: Vec<f64>,
     pub zr: Vec<f64>,
     pub rhor: Vec<f64>,
-}
-
-/// A setfl or Finnis-Sinclair setfl file.
-#[derive(Debug, Clone)]
-pub(crate) struct Setfl {
-    pub elements: Vec<Element>,
-    pub masses: Vec<f64>,
-    pub drho: f64,
-    pub dr: f64,
-    pub cutoff: f64,
-    /// F(rho) per element.
-    pub frho: Vec<Vec<f64>>,
-    /// Densities: per element (setfl), or per (from, at) pair at `from * n + at` (eam/fs).
-    pub rhor: Vec<Vec<f64>>,
-    /// r phi(r) for pairs (i >= j) in file order (1,1), (2,1), (2,2), (3,1), ...
-    pub z2r: Vec<Vec<f64>>,
 }
 
 /// Reject a header that declares other units than LAMMPS `metal`.
@@ -135,7 +120,7 @@ fn check_cutoff(t: &Tokens<'_>, cutoff: f64) -> Result<()> {
 }
 
 /// Parse a setfl (`fs == false`) or Finnis-Sinclair setfl (`fs == true`) file.
-pub(crate) fn setfl(text: &str, file: &str, fs: bool) -> Result<Setfl> {
+pub(crate) fn setfl(text: &str, file: &str, fs: bool) -> Result<SetflTables> {
     check_units(text.lines().next().unwrap_or(""), file)?;
     let mut t = Tokens::new(text, file, 4);
     let n = t.count("number of elements")?;
@@ -167,11 +152,17 @@ pub(crate) fn setfl(text: &str, file: &str, fs: bool) -> Result<Setfl> {
     } = grid(&mut t)?;
     t.next_line();
     let mut masses = Vec::with_capacity(n);
+    let mut lattice_constants = Vec::with_capacity(n);
+    let mut lattice_types = Vec::with_capacity(n);
     let mut frho = Vec::with_capacity(n);
     let mut rhor = Vec::with_capacity(if fs { n * n } else { n });
     for e in &elements {
         t.count(&format!("atomic number of {e}"))?;
         masses.push(t.real(&format!("mass of {e}"))?);
+        // LAMMPS reads only Z and the mass; the lattice constant and type are kept if present.
+        let rest = t.rest_of_line();
+        lattice_constants.push(rest.first().and_then(|a| a.parse().ok()).unwrap_or(0.0));
+        lattice_types.push(rest.get(1).map_or(String::new(), |s| s.to_string()));
         t.next_line();
         frho.push(t.reals(nrho, &format!("F(rho) value of {e}"))?);
         for _ in 0..if fs { n } else { 1 } {
@@ -190,9 +181,14 @@ pub(crate) fn setfl(text: &str, file: &str, fs: bool) -> Result<Setfl> {
             "unexpected `{extra}` after the last table (wrong N_r, N_rho or element count?)"
         )));
     }
-    Ok(Setfl {
+    let mut comments = text.lines().map(|l| l.trim_end().to_string());
+    let mut comment = || comments.next().unwrap_or_default();
+    Ok(SetflTables {
+        comments: [comment(), comment(), comment()],
         elements,
         masses,
+        lattice_constants,
+        lattice_types,
         drho,
         dr,
         cutoff,

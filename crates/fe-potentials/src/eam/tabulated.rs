@@ -6,10 +6,10 @@ use std::path::Path;
 use fe_neighbors::{ListKind, NeighborList};
 use fe_structure::Element;
 
-use super::export::SetflTables;
 use super::kernel::{self, EamFunctions, PairTerms};
-use super::parse::{self, Funcfl, Setfl};
+use super::parse::{self, Funcfl};
 use super::rtable::RTables;
+use super::setfl::SetflTables;
 use super::spline::{Clamp, Spline};
 use crate::error::{PotentialError, Result};
 use crate::potential::{BoundAtoms, Potential, Request, Results};
@@ -105,10 +105,7 @@ impl Eam {
             )),
             _ => {
                 let fs = style == EamStyle::FinnisSinclair;
-                Ok(Eam::from_setfl(
-                    &parse::setfl(&texts[0].1, &texts[0].0, fs)?,
-                    fs,
-                ))
+                Eam::from_setfl(&parse::setfl(&texts[0].1, &texts[0].0, fs)?)
             }
         }
     }
@@ -122,13 +119,44 @@ impl Eam {
             EamStyle::Funcfl => Eam::from_funcfl(&[parse::funcfl(text, name)?]),
             _ => {
                 let fs = style == EamStyle::FinnisSinclair;
-                Ok(Eam::from_setfl(&parse::setfl(text, name, fs)?, fs))
+                Eam::from_setfl(&parse::setfl(text, name, fs)?)
             }
         }
     }
 
-    fn from_setfl(f: &Setfl, fs: bool) -> Eam {
+    /// Build the potential from setfl or eam/fs tables (the layout follows from the number of
+    /// density tables, [`SetflTables::is_finnis_sinclair`]); every table becomes LAMMPS'
+    /// cubic spline on its grid.
+    ///
+    /// # Errors
+    /// [`PotentialError::Unsupported`] when the table counts or lengths do not fit the element
+    /// count, a grid step or the cutoff is not positive, or a table has fewer than 5 points.
+    pub fn from_setfl(f: &SetflTables) -> Result<Eam> {
         let n = f.elements.len();
+        let bad = |what: &str| Err(PotentialError::Unsupported(format!("setfl tables: {what}")));
+        if n == 0 {
+            return bad("no elements");
+        }
+        if f.masses.len() != n
+            || f.frho.len() != n
+            || (f.rhor.len() != n && f.rhor.len() != n * n)
+            || f.z2r.len() != n * (n + 1) / 2
+        {
+            return bad("the number of masses or tables does not fit the element count");
+        }
+        let nrho = f.frho[0].len();
+        let nr = f.rhor[0].len();
+        if nrho < 5
+            || nr < 5
+            || f.frho.iter().any(|t| t.len() != nrho)
+            || f.rhor.iter().chain(&f.z2r).any(|t| t.len() != nr)
+        {
+            return bad("tables of unequal length or with fewer than 5 points");
+        }
+        if !(f.drho > 0.0 && f.dr > 0.0 && f.cutoff > 0.0) {
+            return bad("grid steps and cutoff must be positive");
+        }
+        let fs = f.is_finnis_sinclair();
         let frho = f.frho.iter().map(|v| Spline::new(v, f.drho)).collect();
         let rhor: Vec<Spline> = (0..n * n)
             .map(|k| {
@@ -148,7 +176,7 @@ impl Eam {
                 Spline::new(&f.z2r[i * (i + 1) / 2 + j], f.dr)
             })
             .collect();
-        Eam {
+        Ok(Eam {
             style: if fs {
                 EamStyle::FinnisSinclair
             } else {
@@ -159,12 +187,12 @@ impl Eam {
             cutoff: f.cutoff,
             dr: f.dr,
             drho: f.drho,
-            rho_max: (f.frho[0].len() - 1) as f64 * f.drho,
+            rho_max: (nrho - 1) as f64 * f.drho,
             tables: RTables::new(n, &rhor, &z2r),
             frho,
             rhor,
             z2r,
-        }
+        })
     }
 
     /// Several funcfl files on LAMMPS' common grid: dr and drho the largest of the files,
@@ -243,34 +271,29 @@ impl Eam {
         &self.masses
     }
 
-    /// The tables as a setfl file would hold them (the grid nodes LAMMPS interpolates), for
-    /// export to `eam/alloy`. Funcfl potentials export their common-grid tables with the
-    /// mixed pair terms; eam/fs potentials export only when every element's density does not
-    /// depend on the host element.
-    ///
-    /// # Errors
-    /// [`PotentialError::Unsupported`] for an eam/fs potential with host-dependent densities.
-    pub fn setfl_tables(&self) -> Result<SetflTables> {
+    /// The tables as a setfl or eam/fs file holds them (the grid nodes LAMMPS interpolates),
+    /// for export: setfl layout when every element's density is the same in every host (all
+    /// funcfl and setfl potentials, and eam/fs files that do not use the freedom), eam/fs
+    /// layout otherwise. Funcfl potentials export their common-grid tables with the mixed
+    /// pair terms. `Eam::from_setfl(&eam.setfl_tables())` evaluates exactly as `eam`.
+    pub fn setfl_tables(&self) -> SetflTables {
         let n = self.elements.len();
         let nodes = |sp: &Spline| (0..sp.len()).map(|m| sp.node(m)).collect::<Vec<f64>>();
-        let mut rhor = Vec::with_capacity(n);
-        for from in 0..n {
-            let t = nodes(&self.rhor[from * n]);
-            if (1..n).any(|at| nodes(&self.rhor[from * n + at]) != t) {
-                return Err(PotentialError::Unsupported(format!(
-                    "the density of {} depends on the host element (eam/fs); setfl cannot hold it",
-                    self.elements[from]
-                )));
-            }
-            rhor.push(t);
-        }
+        let all: Vec<Vec<f64>> = self.rhor.iter().map(nodes).collect();
+        let host_independent =
+            (0..n).all(|from| (1..n).all(|at| all[from * n + at] == all[from * n]));
+        let rhor = if host_independent {
+            (0..n).map(|from| all[from * n].clone()).collect()
+        } else {
+            all
+        };
         let mut z2r = Vec::with_capacity(n * (n + 1) / 2);
         for i in 0..n {
             for j in 0..=i {
                 z2r.push(nodes(&self.z2r[i * n + j]));
             }
         }
-        Ok(SetflTables {
+        SetflTables {
             comments: [
                 "exported by fe (fe-potentials) from a tabulated EAM".into(),
                 format!("original style: {:?}", self.style),
@@ -286,7 +309,7 @@ impl Eam {
             frho: self.frho.iter().map(nodes).collect(),
             rhor,
             z2r,
-        })
+        }
     }
 }
 

@@ -17,8 +17,8 @@
 use fe_neighbors::{ListKind, NeighborList};
 use fe_structure::Element;
 
-use super::export::SetflTables;
 use super::kernel::{self, EamFunctions, PairTerms};
+use super::setfl::SetflTables;
 use super::zhou_table::{ZhouParams, ZHOU_2004};
 use crate::error::{PotentialError, Result};
 use crate::potential::{BoundAtoms, Potential, Request, Results};
