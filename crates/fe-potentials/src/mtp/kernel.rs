@@ -231,10 +231,9 @@ pub(crate) struct Pairs {
     dq: Vec<f64>,
     f: Vec<f64>,
     df: Vec<f64>,
-    /// Monomials, `[block of pairs][monomial]`, each entry the block's [`PAIR_BLOCK`] pairs.
+    /// Monomials of the current block of pairs, `[monomial][pair in block]` (recomputed by
+    /// the backward pass rather than stored for every pair).
     mono: Vec<[f64; PAIR_BLOCK]>,
-    /// Partial sums of the basic moments over the lanes of a block.
-    macc: Vec<[f64; PAIR_BLOCK]>,
     /// `Phi_mu(u_p) = sum_{k: mu_k = mu} g_k P_k(u_p)` of the last backward pass.
     phi: Vec<f64>,
     /// `dE_i/dr_ij` of every pair after [`Pairs::backward`].
@@ -261,8 +260,7 @@ impl Pairs {
             dq: Vec::new(),
             f: Vec::new(),
             df: Vec::new(),
-            mono: Vec::new(),
-            macc: vec![[0.0; PAIR_BLOCK]; basis.n_b],
+            mono: vec![[0.0; PAIR_BLOCK]; basis.n_mono],
             phi: Vec::new(),
             grad: Vec::new(),
             coef4: vec![[0.0; 4]; basis.k * basis.n_mono],
@@ -289,7 +287,6 @@ impl Pairs {
         self.dq = vec![0.0; basis.r * cap];
         self.f = vec![0.0; basis.k * cap];
         self.df = vec![0.0; basis.k * cap];
-        self.mono = vec![[0.0; PAIR_BLOCK]; basis.n_mono * cap / PAIR_BLOCK];
         self.phi = vec![0.0; basis.k * cap];
         self.grad = vec![[0.0; 3]; cap];
     }
@@ -345,7 +342,14 @@ impl Pairs {
 
     /// Radial functions, monomials and basic moments of the gathered pairs of a centre of
     /// species `ti` (MTP.md 2.2-2.4), written to lane `lane` of `m`.
-    fn basic_moments(&mut self, basis: &Basis, ti: usize, m: &mut [Lanes], lane: usize) {
+    fn basic_moments(
+        &mut self,
+        basis: &Basis,
+        ti: usize,
+        m: &mut [Lanes],
+        lane: usize,
+        rows: &mut Vec<f64>,
+    ) {
         let (np, cap, kk, rr) = (self.np, self.stride, basis.k, basis.r);
         // Radial basis Q_beta, dQ_beta/dr and functions f_mu, f'_mu.
         let (rmin, rcut) = (basis.min_dist, basis.max_dist);
@@ -401,38 +405,48 @@ impl Pairs {
             self.f[mu * cap + np..(mu + 1) * cap].fill(0.0);
             self.df[mu * cap + np..(mu + 1) * cap].fill(0.0);
         }
-        // Per block of pairs: monomials u_x^a u_y^b u_z^c, then the partial sums of the
-        // basic moments M_k = sum_p f_mu(r_p) P_k(u_p), one per pair of the block.
-        const B: usize = PAIR_BLOCK;
-        let nm = basis.n_mono;
-        self.macc.fill([0.0; B]);
-        for pb in (0..cap).step_by(B) {
-            let mono = &mut self.mono[pb / B * nm..(pb / B + 1) * nm];
-            mono[0] = [1.0; B];
-            let u = [
-                load(&self.u[0], pb),
-                load(&self.u[1], pb),
-                load(&self.u[2], pb),
-            ];
-            for mo in 1..nm {
-                let (par, axis) = basis.parent[mo];
-                let (src, ua) = (mono[par], u[axis]);
-                mono[mo] = std::array::from_fn(|l| src[l] * ua[l]);
-            }
-            for (k, bm) in basis.basic.iter().enumerate() {
-                if bm.first == k {
-                    let f = load(&self.f, bm.mu * cap + pb);
-                    let (x, mut acc) = (mono[bm.m], self.macc[k]);
-                    for l in 0..B {
-                        acc[l] += f[l] * x[l];
-                    }
-                    self.macc[k] = acc;
-                }
+        // Monomials u_x^a u_y^b u_z^c, [monomial][pair], in the task's shared scratch.
+        let need = basis.n_mono * cap;
+        if rows.len() < need {
+            rows.resize(need, 0.0);
+        }
+        rows[..cap].fill(1.0);
+        for mo in 1..basis.n_mono {
+            let (par, axis) = basis.parent[mo];
+            let (lo, hi) = rows.split_at_mut(mo * cap);
+            let src = &lo[par * cap..(par + 1) * cap];
+            let u = &self.u[axis][..cap];
+            for ((x, &s), &ua) in hi[..cap].iter_mut().zip(src).zip(u) {
+                *x = s * ua;
             }
         }
+        // Basic moments: M_k = sum_p f_mu(r_p) P_k(u_p).
         for (k, bm) in basis.basic.iter().enumerate() {
-            let s = self.macc[bm.first];
-            m[k][lane] = (s[0] + s[2]) + (s[1] + s[3]);
+            m[k][lane] = if bm.first == k {
+                dot(
+                    &self.f[bm.mu * cap..bm.mu * cap + np],
+                    &rows[bm.m * cap..bm.m * cap + np],
+                )
+            } else {
+                m[bm.first][lane]
+            };
+        }
+    }
+
+    /// The monomials of the block of pairs from `pb` into `mono`.
+    #[inline(always)]
+    fn monomials(&mut self, basis: &Basis, pb: usize) {
+        let mono = &mut self.mono;
+        mono[0] = [1.0; PAIR_BLOCK];
+        let u = [
+            load(&self.u[0], pb),
+            load(&self.u[1], pb),
+            load(&self.u[2], pb),
+        ];
+        for mo in 1..basis.n_mono {
+            let (par, axis) = basis.parent[mo];
+            let (src, ua) = (mono[par], u[axis]);
+            mono[mo] = std::array::from_fn(|l| src[l] * ua[l]);
         }
     }
 
@@ -465,7 +479,8 @@ impl Pairs {
         // Per block of pairs and radial function: Phi and grad Phi as a small matrix
         // product of the coefficients with the block's monomials, then the pair gradients.
         for pb in (0..np).step_by(B) {
-            let mono = &self.mono[pb / B * nm..(pb / B + 1) * nm];
+            self.monomials(basis, pb);
+            let mono = &self.mono;
             let (ux, uy, uz) = (
                 load(&self.u[0], pb),
                 load(&self.u[1], pb),
@@ -528,6 +543,8 @@ pub(crate) struct Work {
     pub m: Vec<Lanes>,
     /// Adjoints `dE/dM`, `[moment][lane]`.
     g: Vec<Lanes>,
+    /// Monomials of the atom being loaded, `[monomial][pair]`.
+    mono: Vec<f64>,
 }
 
 impl Work {
@@ -536,6 +553,7 @@ impl Work {
             pairs: (0..LANES).map(|_| Pairs::new(basis)).collect(),
             m: vec![[0.0; LANES]; basis.n_m],
             g: vec![[0.0; LANES]; basis.n_m],
+            mono: Vec::new(),
         }
     }
 
@@ -554,7 +572,7 @@ impl Work {
         let ti = usize::from(atoms.species()[i]);
         let p = &mut self.pairs[lane];
         p.gather(basis, i, atoms, list, rows);
-        p.basic_moments(basis, ti, &mut self.m, lane);
+        p.basic_moments(basis, ti, &mut self.m, lane, &mut self.mono);
     }
 
     /// Lane `lane` holds no atom: zero basic moments.
@@ -670,6 +688,26 @@ impl Work {
     pub(crate) fn backward_pairs(&mut self, basis: &Basis, pairs: usize, lane: usize) {
         self.pairs[pairs].backward(basis, &self.g, lane);
     }
+}
+
+/// `sum_p a_p b_p` with four partial sums (vectorisable).
+#[inline(always)]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut s = [0.0; 4];
+    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for l in 0..4 {
+            s[l] += x[l] * y[l];
+        }
+    }
+    let mut t = (s[0] + s[2]) + (s[1] + s[3]);
+    for (x, y) in ra.iter().zip(rb) {
+        t += x * y;
+    }
+    t
 }
 
 /// The `PAIR_BLOCK` values of `v` from `o`.
