@@ -559,7 +559,6 @@ impl Work {
 
     /// Gather the pairs of atom `i` (of species `ti`) into lane `lane` and compute its
     /// basic moments there.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn load(
         &mut self,
         basis: &Basis,
