@@ -8,7 +8,7 @@ use nalgebra::{Matrix3, Vector3};
 use rayon::prelude::*;
 
 use super::almtp::Almtp;
-use super::kernel::{Basis, Work};
+use super::kernel::{Basis, Work, LANES};
 use super::model::MtpModel;
 use super::parse::parse_mtp;
 use crate::error::{PotentialError, Result};
@@ -185,24 +185,32 @@ impl Mtp {
     /// A list that does not fit.
     pub fn basis_values(&self, atoms: &BoundAtoms<'_>, list: &NeighborList) -> Result<Vec<f64>> {
         let rows = self.geometry(atoms, list)?;
-        let species = atoms.species();
-        let ns = self.n_basis();
-        let mut out = vec![0.0; atoms.len() * ns];
-        out.par_chunks_mut(CHUNK * ns.max(1))
-            .enumerate()
-            .for_each_init(
-                || Work::new(&self.basis),
-                |w, (c, chunk)| {
-                    for (off, vals) in chunk.chunks_mut(ns.max(1)).enumerate() {
-                        let i = c * CHUNK + off;
-                        w.gather(&self.basis, i, atoms, list, &rows);
-                        w.forward(&self.basis, usize::from(species[i]));
-                        for (v, &m) in vals.iter_mut().zip(&self.basis.mapping) {
-                            *v = w.m[m];
+        let b = &self.basis;
+        let ns = self.n_basis().max(1);
+        let mut out = vec![0.0; atoms.len() * self.n_basis()];
+        out.par_chunks_mut(CHUNK * ns).enumerate().for_each_init(
+            || Work::new(b),
+            |w, (c, chunk)| {
+                let here = chunk.len() / ns;
+                for g0 in (0..here).step_by(LANES) {
+                    let nl = LANES.min(here - g0);
+                    for l in 0..LANES {
+                        if l < nl {
+                            w.load(b, l, c * CHUNK + g0 + l, atoms, list, &rows);
+                        } else {
+                            w.clear(b, l);
                         }
                     }
-                },
-            );
+                    w.products(b);
+                    for l in 0..nl {
+                        let vals = &mut chunk[(g0 + l) * ns..(g0 + l + 1) * ns];
+                        for (v, &m) in vals.iter_mut().zip(&b.mapping) {
+                            *v = w.m[m][l];
+                        }
+                    }
+                }
+            },
+        );
         Ok(out)
     }
 
@@ -224,23 +232,35 @@ impl Mtp {
                 atoms.len()
             )));
         }
-        let species = atoms.species();
-        let mut w = Work::new(&self.basis);
-        w.gather(&self.basis, i, atoms, list, &rows);
-        w.forward(&self.basis, usize::from(species[i]));
+        let b = &self.basis;
+        let mut w = Work::new(b);
+        w.load(b, 0, i, atoms, list, &rows);
+        // Every lane holds this atom; the lanes differentiate LANES basis functions at once.
+        w.broadcast(b);
+        w.products(b);
         let ns = self.n_basis();
-        let values = self.basis.mapping.iter().map(|&m| w.m[m]).collect();
-        let np = w.np;
-        let mut derivatives = Vec::with_capacity(ns * np);
-        for s in 0..ns {
-            w.seed_basis(&self.basis, s);
-            w.backward(&self.basis);
-            derivatives.extend(w.grad[..np].iter().map(|g| Vector3::from(*g)));
+        let values = b.mapping.iter().map(|&m| w.m[m][0]).collect();
+        let np = w.pairs[0].np;
+        let mut derivatives = vec![Vector3::zeros(); ns * np];
+        for s0 in (0..ns).step_by(LANES) {
+            w.seed_basis(b, std::array::from_fn(|l| (s0 + l < ns).then_some(s0 + l)));
+            w.backward_products(b);
+            for l in 0..LANES.min(ns - s0) {
+                w.backward_pairs(b, 0, l);
+                let s = s0 + l;
+                for (d, g) in derivatives[s * np..(s + 1) * np]
+                    .iter_mut()
+                    .zip(&w.pairs[0].grad[..np])
+                {
+                    *d = Vector3::from(*g);
+                }
+            }
         }
+        let p = &w.pairs[0];
         Ok(SiteBasis {
             values,
-            neighbors: w.nb[..np].iter().map(|&j| j as usize).collect(),
-            vectors: w.d[..np].iter().map(|d| Vector3::from(*d)).collect(),
+            neighbors: p.nb[..np].iter().map(|&j| j as usize).collect(),
+            vectors: p.d[..np].iter().map(|d| Vector3::from(*d)).collect(),
             derivatives,
         })
     }
@@ -267,26 +287,39 @@ impl Mtp {
         out.par_chunks_mut(CHUNK * n).enumerate().for_each_init(
             || Work::new(b),
             |w, (ch, chunk)| {
-                for (off, row) in chunk.chunks_mut(n).enumerate() {
-                    let i = ch * CHUNK + off;
-                    let ti = usize::from(species[i]);
-                    w.gather(b, i, atoms, list, &rows);
-                    w.forward(b, ti);
-                    w.seed_energy(b);
-                    w.backward(b);
-                    for p in 0..w.np {
-                        let tj = w.neighbor_species(p);
-                        let blk = (ti * c + tj) * kk * rr;
-                        for mu in 0..kk {
-                            let adj = w.radial_adjoint(mu, p) * self.model.scaling;
-                            for beta in 0..rr {
-                                row[blk + mu * rr + beta] += adj * w.q(beta, p);
-                            }
+                let here = chunk.len() / n;
+                for g0 in (0..here).step_by(LANES) {
+                    let nl = LANES.min(here - g0);
+                    for l in 0..LANES {
+                        if l < nl {
+                            w.load(b, l, ch * CHUNK + g0 + l, atoms, list, &rows);
+                        } else {
+                            w.clear(b, l);
                         }
                     }
-                    row[c * c * kk * rr + ti] = 1.0;
-                    for (s, &m) in b.mapping.iter().enumerate() {
-                        row[c * c * kk * rr + c + s] = w.m[m];
+                    w.products(b);
+                    w.seed_energy(b);
+                    w.backward_products(b);
+                    for l in 0..nl {
+                        let i = ch * CHUNK + g0 + l;
+                        let ti = usize::from(species[i]);
+                        let row = &mut chunk[(g0 + l) * n..(g0 + l + 1) * n];
+                        w.backward_pairs(b, l, l);
+                        let pw = &w.pairs[l];
+                        for p in 0..pw.np {
+                            let tj = pw.neighbor_species(p);
+                            let blk = (ti * c + tj) * kk * rr;
+                            for mu in 0..kk {
+                                let adj = pw.radial_adjoint(mu, p) * self.model.scaling;
+                                for beta in 0..rr {
+                                    row[blk + mu * rr + beta] += adj * pw.q(beta, p);
+                                }
+                            }
+                        }
+                        row[c * c * kk * rr + ti] = 1.0;
+                        for (s, &m) in b.mapping.iter().enumerate() {
+                            row[c * c * kk * rr + c + s] = w.m[m][l];
+                        }
                     }
                 }
             },
@@ -346,26 +379,40 @@ impl Potential for Mtp {
                         scatter: Vec::new(),
                         site: Vec::with_capacity(range.len()),
                     };
-                    for i in range {
-                        let ti = usize::from(species[i]);
-                        w.gather(b, i, atoms, list, &rows);
-                        let e = b.xi[ti] + w.forward(b, ti);
-                        out.energy += e;
-                        out.site.push(e);
-                        if deriv {
-                            w.seed_energy(b);
-                            w.backward(b);
+                    for g0 in range.clone().step_by(LANES) {
+                        let nl = LANES.min(range.end - g0);
+                        for l in 0..LANES {
+                            if l < nl {
+                                w.load(b, l, g0 + l, atoms, list, &rows);
+                            } else {
+                                w.clear(b, l);
+                            }
+                        }
+                        let e = w.products(b);
+                        for (l, &el) in e.iter().enumerate().take(nl) {
+                            let e = b.xi[usize::from(species[g0 + l])] + el;
+                            out.energy += e;
+                            out.site.push(e);
+                        }
+                        if !deriv {
+                            continue;
+                        }
+                        w.seed_energy(b);
+                        w.backward_products(b);
+                        for l in 0..nl {
+                            w.backward_pairs(b, l, l);
+                            let pw = &w.pairs[l];
                             let mut fi = [0.0; 3];
-                            for p in 0..w.np {
-                                let g = w.grad[p];
+                            for p in 0..pw.np {
+                                let g = pw.grad[p];
                                 fi[0] += g[0];
                                 fi[1] += g[1];
                                 fi[2] += g[2];
                                 if request.forces {
-                                    out.scatter.push((w.nb[p], g));
+                                    out.scatter.push((pw.nb[p], g));
                                 }
                                 if request.virial {
-                                    for (a, da) in w.d[p].iter().enumerate() {
+                                    for (a, da) in pw.d[p].iter().enumerate() {
                                         for (bb, gb) in g.iter().enumerate() {
                                             out.virial[(a, bb)] -= da * gb;
                                         }
