@@ -1,4 +1,5 @@
 //! The symmetry detection and the symmetry-preserving relaxation (`symmetry_tolerance`).
+#![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
 
