@@ -237,10 +237,8 @@ impl Symmetry {
     }
 
     /// Replace per-atom vectors (forces, velocities) by their group average
-    /// $\mathbf f_i \leftarrow |G|^{-1}\sum_g R_g^{\mathsf T}\mathbf f_{p_g(i)}$.
-    ///
-    /// # Panics
-    /// Never; vectors of a different length than the structure's atoms are left unchanged.
+    /// $\mathbf f_i \leftarrow |G|^{-1}\sum_g R_g^{\mathsf T}\mathbf f_{p_g(i)}$ (O(mN) for m
+    /// rotations). A slice of another length than the structure's atoms is left unchanged.
     pub fn symmetrize_vectors(&self, f: &mut [Vector3<f64>]) {
         let n = self.orbit.len();
         if f.len() != n || self.order() == 1 {

@@ -14,7 +14,7 @@
 //!   also within three block-averaging standard errors (a first-order barostat's mean
 //!   pressure converges as $1/\sqrt{t}$: about 500 bar of standard error over 15 ps here).
 //! - CG: rattled 16,000-atom bcc Fe, `Fe_mm.eam.fs`, to a force two-norm of 1e-6 eV/Å, within
-//!   10 % of the force evaluations of LAMMPS `min_style cg` on the same structure
+//!   20 % of the force evaluations of LAMMPS `min_style cg` on the same structure
 //!   ([`LAMMPS_CG_16K_EVALUATIONS`]).
 #![allow(clippy::unwrap_used)]
 
