@@ -178,3 +178,55 @@ fn fe_md_writes_frames_and_thermo_for_every_ensemble() {
         }
     }
 }
+
+#[test]
+fn fe_relax_symmetric_keeps_a_dumbbell_on_its_axis() {
+    use fe_structure::build::{add_dumbbell, bcc, nearest_atom};
+    use fe_structure::io::{write_path, WriteOptions};
+    use nalgebra::Vector3;
+    let a = 2.8553;
+    let mut s = bcc(fe_structure::Element::FE, a)
+        .unwrap()
+        .replicate(3, 3, 3)
+        .unwrap();
+    let (i, _) = nearest_atom(&s, &Vector3::repeat(1.5 * a)).unwrap();
+    add_dumbbell(&mut s, i, Vector3::new(1.0, 0.0, 0.0), 0.7 * a).unwrap();
+    let input = temp("dumbbell100.extxyz");
+    write_path(&input, &[s], &WriteOptions::default()).unwrap();
+    let out = temp("dumbbell100_relaxed.extxyz");
+    let o = fe(&[
+        "relax",
+        "--potential",
+        "zhou2004",
+        "--input",
+        input.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--fmax",
+        "1e-4",
+        "--symmetric",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r = json_stdout(&o);
+    assert_eq!(r["converged"], true, "{r}");
+    assert_eq!(r["symmetry_operations"], 16, "{r}");
+    let relaxed = &read_path(&out, &ReadOptions::default()).unwrap()[0];
+    let n = relaxed.len();
+    let axis = relaxed.positions()[n - 2] - relaxed.positions()[n - 1];
+    assert!(axis.y.abs() < 1e-6 && axis.z.abs() < 1e-6, "{axis:?}");
+    // A bad tolerance is a usage error, not a panic.
+    let o = fe(&[
+        "relax",
+        "--potential",
+        "zhou2004",
+        "--input",
+        input.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--symmetric",
+        "-1",
+        "-q",
+    ]);
+    assert!(!o.status.success());
+}

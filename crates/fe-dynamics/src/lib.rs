@@ -4,7 +4,9 @@
 //!   bracketing cubic line search) over atoms and, optionally, the cell ([`CellDof`]: isotropic,
 //!   anisotropic or full triclinic) towards a target pressure or stress, with fixed-atom masks,
 //!   force, force-norm and energy-change tolerances, step and evaluation limits, and a
-//!   [`minimize::Report`] that always says whether it converged and why it stopped.
+//!   [`minimize::Report`] that always says whether it converged and why it stopped; optionally
+//!   symmetry-preserving ([`Symmetry`]: forces and virial projected onto the space group the
+//!   starting structure has).
 //! - [`md`]: velocity Verlet NVE, Langevin (BAOAB) and Nose-Hoover chain NVT, NPT with the
 //!   stochastic cell rescaling barostat (Bernetti and Bussi 2020), Maxwell-Boltzmann
 //!   velocities, temperature schedules, thermo records and trajectories.
@@ -20,8 +22,10 @@ pub mod cell_dof;
 pub mod error;
 pub mod md;
 pub mod minimize;
+pub mod symmetry;
 pub mod system;
 
 pub use cell_dof::{CellDof, Target};
 pub use error::{DynamicsError, Result};
+pub use symmetry::Symmetry;
 pub use system::Relaxable;

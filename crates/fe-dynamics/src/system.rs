@@ -7,6 +7,7 @@ use nalgebra::{Matrix3, Vector3};
 
 use crate::cell_dof::{CellDof, Target};
 use crate::error::{DynamicsError, Result};
+use crate::symmetry::Symmetry;
 
 /// Largest strain component a relaxation may reach from its starting cell before it is
 /// stopped as an exploding cell.
@@ -49,6 +50,7 @@ pub struct Relaxable<'e> {
     target: Target,
     free: Vec<bool>,
     evaluations: usize,
+    symmetry: Option<Symmetry>,
 }
 
 impl<'e> Relaxable<'e> {
@@ -92,7 +94,24 @@ impl<'e> Relaxable<'e> {
             target,
             free,
             evaluations: 0,
+            symmetry: None,
         })
+    }
+
+    /// Keep the symmetry of the starting structure: every evaluation projects the forces and
+    /// the virial onto the space group found within `tolerance` (Å) ([`Symmetry`]), so the
+    /// coordinates never leave the subspace of that symmetry.
+    ///
+    /// # Errors
+    /// Those of [`Symmetry::detect`].
+    pub fn with_symmetry(mut self, tolerance: f64) -> Result<Relaxable<'e>> {
+        self.symmetry = Some(Symmetry::detect(&self.structure, tolerance)?);
+        Ok(self)
+    }
+
+    /// The symmetry the forces are projected onto, if any.
+    pub fn symmetry(&self) -> Option<&Symmetry> {
+        self.symmetry.as_ref()
     }
 
     /// Number of coordinates: 3N plus the cell coordinates.
@@ -214,8 +233,8 @@ impl<'e> Relaxable<'e> {
             .evaluator
             .evaluate(&self.structure, Request::FORCES_VIRIAL)?;
         self.evaluations += 1;
-        let forces = r.forces.unwrap_or_default();
-        let w = r.virial.unwrap_or_else(Matrix3::zeros);
+        let mut forces = r.forces.unwrap_or_default();
+        let mut w = r.virial.unwrap_or_else(Matrix3::zeros);
         if !r.energy.is_finite()
             || forces.len() != self.structure.len()
             || forces.iter().any(|v| !v.iter().all(|c| c.is_finite()))
@@ -225,6 +244,10 @@ impl<'e> Relaxable<'e> {
                 what: "energy, force or virial from the potential".into(),
                 step,
             });
+        }
+        if let Some(sym) = &self.symmetry {
+            sym.symmetrize_vectors(&mut forces);
+            w = sym.symmetrize_tensor(&w);
         }
         let volume = self.structure.cell().volume();
         let p = self.target.hydrostatic_ev_per_a3();

@@ -50,6 +50,12 @@ pub struct RelaxArgs {
     /// Minimizer: cg or fire.
     #[arg(long, default_value = "cg")]
     pub algorithm: String,
+    /// Keep the space-group symmetry of the input: forces and virial are projected onto the
+    /// symmetry operations found within this tolerance (A; 1e-5 when given without a value),
+    /// so a structure that starts on a symmetric saddle point (a <100> dumbbell in bcc W, say)
+    /// stays on it instead of leaving it through round-off. Off by default.
+    #[arg(long, value_name = "TOL", num_args = 0..=1, default_missing_value = "1e-5")]
+    pub symmetric: Option<f64>,
     /// Write the report JSON here instead of stdout.
     #[arg(long)]
     pub report: Option<PathBuf>,
@@ -84,6 +90,7 @@ pub fn run(args: &RelaxArgs, quiet: bool) -> Result<(), CliError> {
         max_evaluations: args.max_evaluations,
         cell,
         target: Target::pressure(args.pressure),
+        symmetry_tolerance: args.symmetric,
         ..MinimizeOptions::default()
     };
     let bar = spinner(&format!("relaxing {} atoms", s.len()), quiet);
@@ -109,6 +116,7 @@ pub fn run(args: &RelaxArgs, quiet: bool) -> Result<(), CliError> {
         "pressure_bar": report.pressure_bar,
         "virial": [w[(0, 0)], w[(1, 1)], w[(2, 2)], w[(1, 2)], w[(0, 2)], w[(0, 1)]],
         "volume": s.cell().volume(),
+        "symmetry_operations": report.symmetry_operations,
     });
     write_json(&out, args.report.as_ref(), Layout::Pretty)
 }

@@ -57,6 +57,12 @@ pub struct MinimizeOptions {
     pub cell: CellDof,
     /// The target pressure or stress of the cell relaxation.
     pub target: Target,
+    /// Keep the space-group symmetry the starting structure has within this tolerance (Å):
+    /// forces and virial are projected onto it at every evaluation ([`crate::Symmetry`]), so a
+    /// structure that starts on a symmetric saddle point stays on it instead of leaving it
+    /// along an unstable mode seeded by round-off (ASE's `FixSymmetry`; LAMMPS keeps such
+    /// starts by its arithmetic). `None` (the default) relaxes without constraint.
+    pub symmetry_tolerance: Option<f64>,
 }
 
 impl Default for MinimizeOptions {
@@ -72,6 +78,7 @@ impl Default for MinimizeOptions {
             max_step: 0.2,
             cell: CellDof::None,
             target: Target::default(),
+            symmetry_tolerance: None,
         }
     }
 }
@@ -87,6 +94,7 @@ impl MinimizeOptions {
             ("fmax", self.fmax),
             ("fnorm", self.fnorm),
             ("etol", self.etol),
+            ("symmetry_tolerance", self.symmetry_tolerance),
         ] {
             if let Some(v) = v {
                 if !(v.is_finite() && v > 0.0) {
@@ -171,6 +179,8 @@ pub struct Report {
     pub stop: Stop,
     /// True when a tolerance was met.
     pub converged: bool,
+    /// Order of the symmetry group the relaxation kept (1 without `symmetry_tolerance`).
+    pub symmetry_operations: usize,
 }
 
 /// Bookkeeping shared by the algorithms: limits and the convergence tests.
@@ -246,6 +256,10 @@ pub fn minimize(
 ) -> Result<Report> {
     options.check()?;
     let mut sys = Relaxable::new(structure.clone(), evaluator, options.cell, options.target)?;
+    if let Some(tol) = options.symmetry_tolerance {
+        sys = sys.with_symmetry(tol)?;
+    }
+    let symmetry_operations = sys.symmetry().map_or(1, crate::Symmetry::order);
     let (point, steps, stop) = match algorithm {
         Algorithm::Cg => cg::run(&mut sys, options)?,
         Algorithm::Fire => fire::run(&mut sys, options)?,
@@ -267,6 +281,7 @@ pub fn minimize(
         cell: *structure.cell().matrix(),
         stop,
         converged: stop.is_converged(),
+        symmetry_operations,
     })
 }
 
