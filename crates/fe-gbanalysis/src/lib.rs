@@ -1,11 +1,16 @@
 //! Grain-boundary analysis (METHODS.md sections 3 to 5).
 //!
 //! Built so far: the average GB energy of a polycrystal with facet areas mapped to the relaxed
-//! cell ([`energy`]). Per-GB energies, distance-to-GB profiles, misorientation and the tilt-GB
-//! builders are still open (see the project's issues).
+//! cell ([`energy`]); disorientations between cubic grains and the Mackenzie distribution
+//! ([`misorientation`]).
 
 pub mod energy;
 pub mod error;
+pub mod misorientation;
 
 pub use energy::{average_gb_energy, mapped_area, AverageGbEnergy};
 pub use error::{GbError, Result};
+pub use misorientation::{
+    disorientation, disorientation_angle, mackenzie_density, mackenzie_density_per_degree,
+    Disorientation, Histogram,
+};
