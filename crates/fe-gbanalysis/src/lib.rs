@@ -7,6 +7,7 @@
 //! - [`distance`]: the distance of every atom to the nearest facet polygon (the GB centre).
 //! - [`pergb`]: per-GB energies $\gamma_k$.
 //! - [`profile`]: Voronoi volume and coordination against the distance to the GB centre.
+//! - [`misorientation`]: disorientations between cubic grains and the Mackenzie distribution.
 //! - [`report`]: [`gb_report`], all of the above in one call (used by `fe gb-energy` and the
 //!   main job).
 
@@ -15,6 +16,7 @@ pub mod distance;
 pub mod energy;
 pub mod error;
 pub mod facets;
+pub mod misorientation;
 pub mod pergb;
 pub mod profile;
 pub mod report;
@@ -24,6 +26,10 @@ pub use distance::{facet_distances, FacetDistances, DEFAULT_AMBIGUITY_MARGIN};
 pub use energy::{average_gb_energy, mapped_area, AverageGbEnergy, EV_PER_A2_IN_J_PER_M2};
 pub use error::{GbError, Result};
 pub use facets::{map_facets, Deformation, GbFacet, Grains};
+pub use misorientation::{
+    disorientation, disorientation_angle, mackenzie_density, mackenzie_density_per_degree,
+    Disorientation, Histogram,
+};
 pub use pergb::{per_gb_csv, per_gb_energies, GbEnergy, DEFAULT_AREA_THRESHOLD};
 pub use profile::{layers_csv, profile_csv, volume_profile, ProfileOptions, Stats, VolumeProfile};
 pub use report::{gb_report, GbOptions, GbReport};

@@ -32,6 +32,7 @@ use crate::distance::{facet_distances, FacetDistances, DEFAULT_AMBIGUITY_MARGIN}
 use crate::energy::average_gb_energy;
 use crate::error::{GbError, Result};
 use crate::facets::Grains;
+use crate::misorientation::disorientation_angle;
 use crate::pergb::{per_gb_csv, per_gb_energies, GbEnergy, DEFAULT_AREA_THRESHOLD};
 use crate::profile::{layers_csv, profile_csv, volume_profile, ProfileOptions, VolumeProfile};
 
@@ -210,7 +211,7 @@ pub fn gb_report(
     )?;
     let mut gbs = per_gb_energies(&facets, &distances.facet, per_atom_energy, e_bulk)?;
     for g in &mut gbs {
-        g.misorientation_deg = misorientation_deg(grains, g.grains);
+        g.misorientation_deg = misorientation_deg(grains, g.grains)?;
     }
     let energy: f64 = per_atom_energy.iter().sum();
     let gb_area: f64 = facets.iter().map(|f| f.area).sum();
@@ -266,12 +267,12 @@ pub fn gb_report(
     })
 }
 
-/// Disorientation angle (degrees) of a grain pair when rotations are known.
-fn misorientation_deg(grains: &Grains, pair: [usize; 2]) -> Option<f64> {
+/// Disorientation angle (degrees, cubic symmetry, METHODS.md 5.1) of a grain pair when the
+/// rotations are known.
+fn misorientation_deg(grains: &Grains, pair: [usize; 2]) -> Result<Option<f64>> {
     let r = grains.rotations();
-    let (a, b) = (r.get(pair[0])?, r.get(pair[1])?);
-    // Filled with the cubic disorientation of `crate::misorientation` once it lands;
-    // until then, the plain rotation angle of R_a^T R_b is not the disorientation.
-    let _ = (a, b);
-    None
+    match (r.get(pair[0]), r.get(pair[1])) {
+        (Some(a), Some(b)) => Ok(Some(disorientation_angle(a, b)?)),
+        _ => Ok(None),
+    }
 }
