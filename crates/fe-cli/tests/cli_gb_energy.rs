@@ -13,8 +13,20 @@ fn polycrystal(name: &str) -> (String, String) {
     let out = temp(&format!("{name}.extxyz")).display().to_string();
     let grains = temp(&format!("{name}.json")).display().to_string();
     let o = fe(&[
-        "polycrystal", "--box", "20", "--grains", "4", "--a", "2.8553", "--seed", "3",
-        "--output", &out, "--grains-out", &grains, "--quiet",
+        "polycrystal",
+        "--box",
+        "20",
+        "--grains",
+        "4",
+        "--a",
+        "2.8553",
+        "--seed",
+        "3",
+        "--output",
+        &out,
+        "--grains-out",
+        &grains,
+        "--quiet",
     ]);
     json_stdout(&o);
     (out, grains)
@@ -27,13 +39,30 @@ fn f(v: &Value) -> f64 {
 #[test]
 fn gb_energy_reports_the_cli_keys_and_obeys_the_sum_rule() {
     let (s, g) = polycrystal("gbe");
-    let eval = json_stdout(&fe(&["eval", "--potential", "zhou2004", "--input", &s, "--quiet"]));
+    let eval = json_stdout(&fe(&[
+        "eval",
+        "--potential",
+        "zhou2004",
+        "--input",
+        &s,
+        "--quiet",
+    ]));
     let e_bulk = -4.2;
     let eb = e_bulk.to_string();
     let csv = temp("gbe_tables").display().to_string();
     let r = json_stdout(&fe(&[
-        "gb-energy", "--potential", "zhou2004", "--input", &s, "--grains", &g,
-        "--bulk-energy", &eb, "--csv", &csv, "--quiet",
+        "gb-energy",
+        "--potential",
+        "zhou2004",
+        "--input",
+        &s,
+        "--grains",
+        &g,
+        "--bulk-energy",
+        &eb,
+        "--csv",
+        &csv,
+        "--quiet",
     ]));
     let natoms = eval["natoms"].as_u64().unwrap() as f64;
     let excess = f(&eval["energy"]) - natoms * e_bulk;
@@ -57,7 +86,10 @@ fn gb_energy_reports_the_cli_keys_and_obeys_the_sum_rule() {
             total_area += f(&gb["area_A2"]);
         }
     }
-    assert!((sum - excess).abs() < 1e-9 * excess.abs(), "{sum} vs {excess}");
+    assert!(
+        (sum - excess).abs() < 1e-9 * excess.abs(),
+        "{sum} vs {excess}"
+    );
     assert!((total_area - area).abs() < 1e-9 * area);
     let table = std::fs::read_to_string(format!("{csv}_gbs.csv")).unwrap();
     assert!(table.starts_with("facet,grain_i,grain_j"));
@@ -70,8 +102,17 @@ fn gb_energy_relaxes_the_bulk_and_makes_profiles() {
     let (s, g) = polycrystal("gbp");
     let out = temp("gbp_report.json");
     let o = fe(&[
-        "gb-energy", "--potential", "zhou2004", "--input", &s, "--grains", &g, "--profiles",
-        "--output", out.to_str().unwrap(), "--quiet",
+        "gb-energy",
+        "--potential",
+        "zhou2004",
+        "--input",
+        &s,
+        "--grains",
+        &g,
+        "--profiles",
+        "--output",
+        out.to_str().unwrap(),
+        "--quiet",
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let r: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
@@ -97,12 +138,27 @@ fn gb_energy_relaxes_the_bulk_and_makes_profiles() {
 fn gb_energy_rejects_bad_grains_files() {
     let (s, _) = polycrystal("gbbad");
     let bad = temp("gbbad_grains.json");
-    std::fs::write(&bad, "{\"cell\": [[20,0,0],[0,20,0]],\n\"seeds\": [[1,2,3]]}").unwrap();
+    std::fs::write(
+        &bad,
+        "{\"cell\": [[20,0,0],[0,20,0]],\n\"seeds\": [[1,2,3]]}",
+    )
+    .unwrap();
     let o = fe(&[
-        "gb-energy", "--potential", "zhou2004", "--input", &s, "--grains",
-        bad.to_str().unwrap(), "--bulk-energy", "-4.2", "--quiet",
+        "gb-energy",
+        "--potential",
+        "zhou2004",
+        "--input",
+        &s,
+        "--grains",
+        bad.to_str().unwrap(),
+        "--bulk-energy",
+        "-4.2",
+        "--quiet",
     ]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("gbbad_grains.json") && err.contains("line"), "{err}");
+    assert!(
+        err.contains("gbbad_grains.json") && err.contains("line"),
+        "{err}"
+    );
 }

@@ -159,7 +159,9 @@ pub fn facet_distances(
     margin: f64,
 ) -> Result<FacetDistances> {
     if facets.is_empty() {
-        return Err(GbError::Input("no GB facets to measure distances to".into()));
+        return Err(GbError::Input(
+            "no GB facets to measure distances to".into(),
+        ));
     }
     if let Some(f) = facets.iter().find(|f| f.polygon.len() < 3) {
         return Err(GbError::Input(format!(
@@ -184,7 +186,9 @@ pub fn facet_distances(
         .iter()
         .position(|p| !p.iter().all(|x| x.is_finite()))
     {
-        return Err(GbError::Input(format!("atom {i} has a non-finite position")));
+        return Err(GbError::Input(format!(
+            "atom {i} has a non-finite position"
+        )));
     }
     let prepared: Vec<Prepared> = facets.iter().map(Prepared::new).collect();
     let widths = cell.perpendicular_widths();
@@ -302,9 +306,9 @@ mod tests {
             polygon,
         };
         let pts = [
-            Vector3::new(51.0, 49.0, 53.0),  // above the interior: plane distance 3
-            Vector3::new(55.0, 50.0, 54.0),  // beyond the x = 52 edge: sqrt(9 + 16) = 5
-            Vector3::new(55.0, 56.0, 50.0),  // beyond a corner, in the plane: 5
+            Vector3::new(51.0, 49.0, 53.0), // above the interior: plane distance 3
+            Vector3::new(55.0, 50.0, 54.0), // beyond the x = 52 edge: sqrt(9 + 16) = 5
+            Vector3::new(55.0, 56.0, 50.0), // beyond a corner, in the plane: 5
             Vector3::new(151.0, 49.0, 47.0), // an image of a point above the interior
         ];
         let d = facet_distances(&pts, &cell, &[facet], 0.5).unwrap();
@@ -317,7 +321,12 @@ mod tests {
 
     /// Point-to-triangle distance by barycentric projection (a different decomposition from
     /// the kernel's edge test).
-    fn triangle_distance(p: &Vector3<f64>, a: &Vector3<f64>, b: &Vector3<f64>, c: &Vector3<f64>) -> f64 {
+    fn triangle_distance(
+        p: &Vector3<f64>,
+        a: &Vector3<f64>,
+        b: &Vector3<f64>,
+        c: &Vector3<f64>,
+    ) -> f64 {
         let n = (b - a).cross(&(c - a));
         let area2 = n.norm_squared();
         let h = (p - a).dot(&n) / area2;

@@ -127,7 +127,11 @@ impl Grains {
     /// [`GbError::Input`] for a rotation count that is neither 0 nor the seed count, or a
     /// rotation that is not orthonormal with determinant +1 (to 1e-6); the tessellation's
     /// errors.
-    pub fn new(cell: &Cell, seeds: &[Vector3<f64>], rotations: Vec<Matrix3<f64>>) -> Result<Grains> {
+    pub fn new(
+        cell: &Cell,
+        seeds: &[Vector3<f64>],
+        rotations: Vec<Matrix3<f64>>,
+    ) -> Result<Grains> {
         let tessellation = GrainTessellation::new(cell, seeds)?;
         Grains::from_tessellation(tessellation, rotations)
     }
@@ -285,7 +289,11 @@ mod tests {
         let g = Grains::new(&cell, &seeds, vec![]).unwrap();
         let facets = g.facets_in(&cell).unwrap();
         // Two GB planes of 10 x 12; each slab grain also meets its own x and y images.
-        let gb: f64 = facets.iter().filter(|f| !f.self_image).map(|f| f.area).sum();
+        let gb: f64 = facets
+            .iter()
+            .filter(|f| !f.self_image)
+            .map(|f| f.area)
+            .sum();
         assert_relative_eq!(gb, 2.0 * 120.0, max_relative = 1e-12);
         assert!(facets.iter().all(|f| f.self_image || f.grains == [0, 1]));
         let own: f64 = facets.iter().filter(|f| f.self_image).map(|f| f.area).sum();
@@ -334,7 +342,12 @@ mod tests {
         // The whole-box isotropic scaling multiplies every area by s^2.
         let s = 1.013;
         let h2 = h0.deformed(&(Matrix3::identity() * s)).unwrap();
-        for (f, f0) in g.facets_in(&h2).unwrap().iter().zip(g.tessellation().facets()) {
+        for (f, f0) in g
+            .facets_in(&h2)
+            .unwrap()
+            .iter()
+            .zip(g.tessellation().facets())
+        {
             assert_relative_eq!(f.area, s * s * f0.area, max_relative = 1e-13);
         }
     }

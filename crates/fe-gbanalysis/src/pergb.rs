@@ -65,9 +65,14 @@ pub fn per_gb_energies(
         )));
     }
     if !e_bulk.is_finite() {
-        return Err(GbError::Input(format!("e_bulk = {e_bulk} eV is not finite")));
+        return Err(GbError::Input(format!(
+            "e_bulk = {e_bulk} eV is not finite"
+        )));
     }
-    if let Some(f) = facets.iter().find(|f| !(f.area > 0.0 && f.area.is_finite())) {
+    if let Some(f) = facets
+        .iter()
+        .find(|f| !(f.area > 0.0 && f.area.is_finite()))
+    {
         return Err(GbError::Input(format!(
             "facet {} (grains {:?}) has area {} A^2",
             f.index, f.grains, f.area
@@ -127,7 +132,9 @@ pub fn per_gb_csv(gbs: &[GbEnergy]) -> String {
             g.atoms,
             g.excess_energy,
             g.energy_j_per_m2,
-            g.misorientation_deg.map(|m| m.to_string()).unwrap_or_default()
+            g.misorientation_deg
+                .map(|m| m.to_string())
+                .unwrap_or_default()
         ));
     }
     s

@@ -66,7 +66,9 @@ impl ProfileOptions {
         positive("the layer width", self.layer_width)?;
         positive("the volume bin width", self.volume_bin_width)?;
         if self.layers == 0 {
-            return Err(GbError::Input("the number of layers must be at least 1".into()));
+            return Err(GbError::Input(
+                "the number of layers must be at least 1".into(),
+            ));
         }
         if !(self.face_area_threshold >= 0.0 && self.face_area_threshold.is_finite()) {
             return Err(GbError::Input(format!(
@@ -267,9 +269,11 @@ pub fn volume_profile(
         .map(|(&d, &v)| (d, v))
         .collect();
     let vw = options.volume_bin_width;
-    let (vlo, vhi) = near.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &(_, v)| {
-        (a.min(v), b.max(v))
-    });
+    let (vlo, vhi) = near
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &(_, v)| {
+            (a.min(v), b.max(v))
+        });
     let (first, nv) = if near.is_empty() {
         (0i64, 0usize)
     } else {

@@ -83,7 +83,8 @@ pub fn run(args: &GbEnergyArgs, quiet: bool) -> Result<(), CliError> {
     let grains = Grains::read(&args.grains)?;
     let potential = from_spec(&args.potential, &s.elements())?;
 
-    let needs_bulk = args.bulk_energy.is_none() || (args.profiles && args.lattice_constant.is_none());
+    let needs_bulk =
+        args.bulk_energy.is_none() || (args.profiles && args.lattice_constant.is_none());
     let bulk = if needs_bulk {
         let elements = s.elements();
         let [element] = elements.as_slice() else {
@@ -185,7 +186,10 @@ pub fn run(args: &GbEnergyArgs, quiet: bool) -> Result<(), CliError> {
     if let Value::Object(map) = &mut doc {
         map.insert("potential".into(), json!(args.potential));
         map.insert("input".into(), json!(args.input.display().to_string()));
-        map.insert("grains_file".into(), json!(args.grains.display().to_string()));
+        map.insert(
+            "grains_file".into(),
+            json!(args.grains.display().to_string()),
+        );
         map.insert(
             "bulk".into(),
             match (args.bulk_energy, bulk) {
