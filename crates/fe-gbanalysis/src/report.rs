@@ -271,6 +271,10 @@ pub fn gb_report(
 /// rotations are known.
 fn misorientation_deg(grains: &Grains, pair: [usize; 2]) -> Result<Option<f64>> {
     let r = grains.rotations();
+    if pair[0] == pair[1] && pair[0] < r.len() {
+        // A grain against its own periodic image: no misorientation, exactly.
+        return Ok(Some(0.0));
+    }
     match (r.get(pair[0]), r.get(pair[1])) {
         (Some(a), Some(b)) => Ok(Some(disorientation_angle(a, b)?)),
         _ => Ok(None),
