@@ -8,13 +8,16 @@
 //! - Layers: layer $k = 1, 2, \ldots$ holds $(k-1)\ell \le d < k\ell$, $\ell$ = 2.45 Angstrom;
 //!   histograms of $V_i$ per layer on common bin edges.
 //! - Relative volume $\delta_i = V_i / V_\text{bulk} - 1$; looser ($\delta_i > 0$) and tighter
-//!   ($\delta_i < 0$) fractions among the atoms within the first layers ($d < n\ell$).
+//!   ($\delta_i < 0$; $|\delta_i| \le 10^{-9}$ counts as neither) fractions among the atoms within the first layers ($d < n\ell$).
 //! - The GB-centre volume change $\langle V\rangle_{d < d_c} / V_\text{bulk} - 1$ for
 //!   $d_c$ = 0.25 and 0.5 Angstrom.
 
 use serde::Serialize;
 
 use crate::error::{GbError, Result};
+
+/// $|\delta_i|$ up to this counts as neither looser nor tighter (round-off of $V_i$).
+pub const EQUAL_VOLUME: f64 = 1e-9;
 
 /// Options of the profiles.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -300,9 +303,9 @@ pub fn volume_profile(
         layers[k].counts[j] += 1;
         let dv = v / v_bulk - 1.0;
         delta.push(dv);
-        if dv > 0.0 {
+        if dv > EQUAL_VOLUME {
             looser += 1;
-        } else if dv < 0.0 {
+        } else if dv < -EQUAL_VOLUME {
             tighter += 1;
         }
     }
