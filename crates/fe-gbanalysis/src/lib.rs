@@ -2,11 +2,12 @@
 //!
 //! Built so far: the average GB energy of a polycrystal with facet areas mapped to the relaxed
 //! cell ([`energy`]); disorientations between cubic grains and the Mackenzie distribution
-//! ([`misorientation`]).
+//! ([`misorientation`]); SVG plots of the report after Paper I's figures ([`plot`]).
 
 pub mod energy;
 pub mod error;
 pub mod misorientation;
+pub mod plot;
 
 pub use energy::{average_gb_energy, mapped_area, AverageGbEnergy};
 pub use error::{GbError, Result};
