@@ -10,6 +10,14 @@ pub enum GbError {
     /// Inputs that do not make sense together (non-positive areas, non-finite energies).
     #[error("{0}")]
     Input(String),
+    /// A plot that could not be drawn or written (names the file).
+    #[error("plot {path}: {message}")]
+    Plot {
+        /// The SVG file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
     /// A GRAINS.json (or other input document) that does not parse.
     #[error("{source_name}: line {line}: {message}")]
     Parse {

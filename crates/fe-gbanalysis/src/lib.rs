@@ -8,6 +8,7 @@
 //! - [`pergb`]: per-GB energies $\gamma_k$.
 //! - [`profile`]: Voronoi volume and coordination against the distance to the GB centre.
 //! - [`misorientation`]: disorientations between cubic grains and the Mackenzie distribution.
+//! - [`plot`]: SVG plots of the report after Paper I's figures 7, 8 and 9.
 //! - [`report`]: [`gb_report`], all of the above in one call (used by `fe gb-energy` and the
 //!   main job).
 
@@ -18,6 +19,7 @@ pub mod error;
 pub mod facets;
 pub mod misorientation;
 pub mod pergb;
+pub mod plot;
 pub mod profile;
 pub mod report;
 
