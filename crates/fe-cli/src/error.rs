@@ -17,6 +17,9 @@ pub enum CliError {
     /// Building a Voronoi tessellation or a polycrystal failed.
     #[error(transparent)]
     Voronoi(#[from] fe_voronoi::VoronoiError),
+    /// A grain-boundary analysis failed.
+    #[error(transparent)]
+    GbAnalysis(#[from] fe_gbanalysis::GbError),
     /// A minimization or MD run failed.
     #[error(transparent)]
     Dynamics(#[from] fe_dynamics::DynamicsError),

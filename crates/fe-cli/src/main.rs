@@ -38,6 +38,8 @@ enum Command {
     ExportEam(commands::export_eam::ExportEamArgs),
     /// Build a Voronoi nano-polycrystal (Atomsk's method) and its GRAINS.json.
     Polycrystal(commands::polycrystal::PolycrystalArgs),
+    /// Average and per-GB energies of a relaxed polycrystal, with Voronoi profiles (JSON).
+    GbEnergy(commands::gb_energy::GbEnergyArgs),
     /// Per-atom Voronoi volumes and face counts (JSON).
     Voronoi(commands::voronoi::VoronoiArgs),
     /// Minimize the energy of a structure (and its cell with --box); report JSON.
@@ -56,6 +58,7 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         Command::Eval(a) => commands::eval::run(a, cli.quiet),
         Command::ExportEam(a) => commands::export_eam::run(a, cli.quiet),
         Command::Polycrystal(a) => commands::polycrystal::run(a, cli.quiet),
+        Command::GbEnergy(a) => commands::gb_energy::run(a, cli.quiet),
         Command::Voronoi(a) => commands::voronoi::run(a, cli.quiet),
         Command::Relax(a) => commands::relax::run(a, cli.quiet),
         Command::Md(a) => commands::md::run(a, cli.quiet),

@@ -5,6 +5,7 @@
 use nalgebra::{Matrix3, Vector3};
 
 use crate::error::{GbError, Result};
+use crate::facets::Deformation;
 
 /// 1 eV/Angstrom^2 in J/m^2: 1.602176634e-19 J / 1e-20 m^2.
 pub const EV_PER_A2_IN_J_PER_M2: f64 = 16.021_766_34;
@@ -16,19 +17,10 @@ pub const EV_PER_A2_IN_J_PER_M2: f64 = 16.021_766_34;
 ///    \quad\Rightarrow\quad A' = A \det F \, \lvert F^{-\mathsf T} \mathbf n \rvert. $$
 ///
 /// # Errors
-/// [`GbError::Cell`] when `f` is singular or inverts orientation.
+/// [`GbError::Cell`] when `f` is singular or inverts orientation. For many facets build one
+/// [`Deformation`] and call [`Deformation::area_normal`].
 pub fn mapped_area(area: f64, normal: &Vector3<f64>, f: &Matrix3<f64>) -> Result<f64> {
-    let det = f.determinant();
-    if !(det > 0.0 && det.is_finite()) {
-        return Err(GbError::Cell(format!(
-            "the cell deformation has determinant {det}"
-        )));
-    }
-    let inv_t = f
-        .try_inverse()
-        .ok_or_else(|| GbError::Cell("the cell deformation is singular".into()))?
-        .transpose();
-    Ok(area * det * (inv_t * normal.normalize()).norm())
+    Ok(Deformation::new(f)?.area_normal(area, normal).0)
 }
 
 /// The average GB energy of a polycrystal.

@@ -3,6 +3,7 @@
 pub mod convert;
 pub mod eval;
 pub mod export_eam;
+pub mod gb_energy;
 pub mod info;
 pub mod md;
 pub mod mtp;

@@ -1,0 +1,459 @@
+//! SVG plots of a grain-boundary report, after the figures of Paper I (Ito et al.): the
+//! per-GB energy histogram (Fig. 7), GB energy against misorientation (Fig. 9c), the
+//! misorientation histogram with Mackenzie's density (Fig. 9a) and distance-to-GB profiles
+//! of the Voronoi volume or coordination, mean $\pm$ standard deviation with the bulk value
+//! (Fig. 8).
+//!
+//! Every function takes plain slices, writes one SVG file (plotters' pure-Rust SVG backend:
+//! no font or system library; text is written as SVG `<text>` and laid out by the viewer) and
+//! checks its input: empty, non-finite or mismatched data are [`GbError::Input`], drawing or
+//! file errors [`GbError::Plot`].
+
+use std::path::Path;
+
+use plotters::prelude::*;
+
+use crate::error::{GbError, Result};
+use crate::misorientation::{mackenzie_density_per_degree, Histogram, MACKENZIE_MAX_DEG};
+
+/// Size of every plot in pixels (width, height).
+pub const PLOT_SIZE: (u32, u32) = (720, 480);
+
+const FONT: &str = "sans-serif";
+const BAR: RGBColor = RGBColor(70, 110, 180);
+const CURVE: RGBColor = RGBColor(200, 50, 40);
+
+fn plot_error(path: &Path) -> impl Fn(&dyn std::fmt::Display) -> GbError + '_ {
+    move |e| GbError::Plot {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Check that `values` is non-empty and finite.
+fn check(values: &[f64], what: &str) -> Result<()> {
+    if values.is_empty() {
+        return Err(GbError::Input(format!("nothing to plot: no {what}")));
+    }
+    if let Some(x) = values.iter().find(|x| !x.is_finite()) {
+        return Err(GbError::Input(format!("cannot plot the {what} value {x}")));
+    }
+    Ok(())
+}
+
+fn check_same_length(a: usize, b: usize, what: &str) -> Result<()> {
+    if a == b {
+        Ok(())
+    } else {
+        Err(GbError::Input(format!(
+            "{what}: {a} and {b} values do not pair up"
+        )))
+    }
+}
+
+/// The range of `values` widened by 5 % on each side (by 1 when all are equal).
+fn padded_range(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+        (lo.min(x), hi.max(x))
+    });
+    let pad = if hi > lo { 0.05 * (hi - lo) } else { 1.0 };
+    (lo - pad)..(hi + pad)
+}
+
+/// The histogram of the per-GB energies `energies` (J/m^2) in bins of `bin_width` J/m^2, with
+/// a vertical line at their plain mean (Paper I, Fig. 7).
+///
+/// # Errors
+/// [`GbError::Input`] for no or non-finite energies or a non-positive bin width;
+/// [`GbError::Plot`] when the file cannot be written.
+pub fn gb_energy_histogram(path: &Path, energies: &[f64], bin_width: f64) -> Result<()> {
+    check(energies, "GB energy")?;
+    if !(bin_width > 0.0 && bin_width.is_finite()) {
+        return Err(GbError::Input(format!(
+            "the bin width must be positive, got {bin_width}"
+        )));
+    }
+    let (lo, hi) = energies
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        });
+    let lo = (lo / bin_width).floor() * bin_width;
+    let bins = (((hi - lo) / bin_width).floor() as usize + 1).max(1);
+    let hist = Histogram::new(energies, lo, lo + bins as f64 * bin_width, bins)?;
+    let mean = energies.iter().sum::<f64>() / energies.len() as f64;
+    let ymax = hist.counts.iter().copied().max().unwrap_or(0) as f64 * 1.15 + 0.5;
+    let e = plot_error(path);
+    let root = SVGBackend::new(path, PLOT_SIZE).into_drawing_area();
+    root.fill(&WHITE).map_err(|x| e(&x))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption("Energy of the grain boundaries", (FONT, 22))
+        .margin(12)
+        .x_label_area_size(45)
+        .y_label_area_size(55)
+        .build_cartesian_2d(
+            (lo - bin_width)..(lo + (bins + 1) as f64 * bin_width),
+            0.0..ymax,
+        )
+        .map_err(|x| e(&x))?;
+    chart
+        .configure_mesh()
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 16))
+        .disable_x_mesh()
+        .x_desc("GB energy (J/m^2)")
+        .y_desc("number of GBs")
+        .draw()
+        .map_err(|x| e(&x))?;
+    chart
+        .draw_series(hist.counts.iter().enumerate().map(|(k, &n)| {
+            let x0 = lo + k as f64 * bin_width;
+            Rectangle::new([(x0, 0.0), (x0 + bin_width, n as f64)], BAR.filled())
+        }))
+        .map_err(|x| e(&x))?
+        .label(format!("{} GBs", energies.len()))
+        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], BAR.filled()));
+    chart
+        .draw_series(LineSeries::new(
+            [(mean, 0.0), (mean, ymax)],
+            CURVE.stroke_width(2),
+        ))
+        .map_err(|x| e(&x))?
+        .label(format!("mean {mean:.3} J/m^2"))
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], CURVE.stroke_width(2)));
+    chart
+        .configure_series_labels()
+        .label_font((FONT, 14))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|x| e(&x))?;
+    root.present().map_err(|x| e(&x))
+}
+
+/// GB energy (J/m^2) against disorientation angle (degrees), one point per GB (Paper I,
+/// Fig. 9c).
+///
+/// # Errors
+/// [`GbError::Input`] for no, non-finite or unpaired values; [`GbError::Plot`] when the file
+/// cannot be written.
+pub fn energy_vs_misorientation(path: &Path, angles_deg: &[f64], energies: &[f64]) -> Result<()> {
+    check(angles_deg, "misorientation")?;
+    check(energies, "GB energy")?;
+    check_same_length(angles_deg.len(), energies.len(), "angles and energies")?;
+    let e = plot_error(path);
+    let root = SVGBackend::new(path, PLOT_SIZE).into_drawing_area();
+    root.fill(&WHITE).map_err(|x| e(&x))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption("GB energy against misorientation", (FONT, 22))
+        .margin(12)
+        .x_label_area_size(45)
+        .y_label_area_size(55)
+        .build_cartesian_2d(0.0..65.0, padded_range(energies.iter().copied()))
+        .map_err(|x| e(&x))?;
+    chart
+        .configure_mesh()
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 16))
+        .x_desc("disorientation angle (degrees)")
+        .y_desc("GB energy (J/m^2)")
+        .draw()
+        .map_err(|x| e(&x))?;
+    chart
+        .draw_series(
+            angles_deg
+                .iter()
+                .zip(energies)
+                .map(|(&a, &g)| Circle::new((a, g), 4, BAR.filled())),
+        )
+        .map_err(|x| e(&x))?
+        .label(format!("{} GBs", energies.len()))
+        .legend(|(x, y)| Circle::new((x + 7, y), 4, BAR.filled()));
+    chart
+        .configure_series_labels()
+        .label_font((FONT, 14))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|x| e(&x))?;
+    root.present().map_err(|x| e(&x))
+}
+
+/// The histogram of disorientation angles (degrees) as a density per degree, in bins of
+/// `bin_width_deg` from 0 to 63 degrees, with Mackenzie's density of random orientations
+/// ([`mackenzie_density_per_degree`]; Paper I, Fig. 9a).
+///
+/// # Errors
+/// [`GbError::Input`] for no or non-finite angles, angles outside $[0, 63]$ degrees or a bin
+/// width outside $(0, 63]$; [`GbError::Plot`] when the file cannot be written.
+pub fn misorientation_histogram(path: &Path, angles_deg: &[f64], bin_width_deg: f64) -> Result<()> {
+    check(angles_deg, "misorientation")?;
+    if !(bin_width_deg > 0.0 && bin_width_deg <= 63.0) {
+        return Err(GbError::Input(format!(
+            "the bin width must be in (0, 63] degrees, got {bin_width_deg}"
+        )));
+    }
+    let bins = (63.0 / bin_width_deg).ceil() as usize;
+    let hi = bins as f64 * bin_width_deg;
+    let hist = Histogram::new(angles_deg, 0.0, hi, bins)?;
+    if hist.outside > 0 {
+        return Err(GbError::Input(format!(
+            "{} disorientation angles lie outside [0, {hi}] degrees",
+            hist.outside
+        )));
+    }
+    let density = hist.density();
+    let curve: Vec<(f64, f64)> = (0..=630)
+        .map(|k| {
+            let t = (k as f64 * 0.1).min(MACKENZIE_MAX_DEG);
+            (t, mackenzie_density_per_degree(t))
+        })
+        .collect();
+    let ymax = density
+        .iter()
+        .chain(curve.iter().map(|(_, p)| p))
+        .fold(0.0f64, |m, &x| m.max(x))
+        * 1.15;
+    let e = plot_error(path);
+    let root = SVGBackend::new(path, PLOT_SIZE).into_drawing_area();
+    root.fill(&WHITE).map_err(|x| e(&x))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption("Misorientation of the grain boundaries", (FONT, 22))
+        .margin(12)
+        .x_label_area_size(45)
+        .y_label_area_size(65)
+        .build_cartesian_2d(0.0..hi.max(65.0), 0.0..ymax)
+        .map_err(|x| e(&x))?;
+    chart
+        .configure_mesh()
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 16))
+        .disable_x_mesh()
+        .x_desc("disorientation angle (degrees)")
+        .y_desc("probability density (1/degree)")
+        .draw()
+        .map_err(|x| e(&x))?;
+    chart
+        .draw_series(density.iter().enumerate().map(|(k, &p)| {
+            let x0 = k as f64 * bin_width_deg;
+            Rectangle::new([(x0, 0.0), (x0 + bin_width_deg, p)], BAR.mix(0.8).filled())
+        }))
+        .map_err(|x| e(&x))?
+        .label(format!("{} GBs", angles_deg.len()))
+        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], BAR.filled()));
+    chart
+        .draw_series(LineSeries::new(curve, CURVE.stroke_width(2)))
+        .map_err(|x| e(&x))?
+        .label("Mackenzie (random orientations)")
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], CURVE.stroke_width(2)));
+    chart
+        .configure_series_labels()
+        .label_font((FONT, 14))
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|x| e(&x))?;
+    root.present().map_err(|x| e(&x))
+}
+
+/// A binned profile against the distance to the GB centre: `mean` $\pm$ `std` of a per-atom
+/// quantity (Voronoi volume in Angstrom^3, coordination) at bin centres `distance` (Angstrom),
+/// drawn as a line over a shaded band, with a dashed line at the `bulk` value when given
+/// (Paper I, Fig. 8). `quantity` labels the y axis, for example `"Voronoi volume (A^3)"`.
+///
+/// # Errors
+/// [`GbError::Input`] for no, non-finite or unpaired values or a negative standard deviation;
+/// [`GbError::Plot`] when the file cannot be written.
+pub fn profile(
+    path: &Path,
+    distance: &[f64],
+    mean: &[f64],
+    std: &[f64],
+    bulk: Option<f64>,
+    quantity: &str,
+) -> Result<()> {
+    check(distance, "distance")?;
+    check(mean, "mean")?;
+    check(std, "standard deviation")?;
+    check_same_length(distance.len(), mean.len(), "distances and means")?;
+    check_same_length(
+        distance.len(),
+        std.len(),
+        "distances and standard deviations",
+    )?;
+    if let Some(s) = std.iter().find(|&&s| s < 0.0) {
+        return Err(GbError::Input(format!(
+            "a standard deviation cannot be negative, got {s}"
+        )));
+    }
+    if let Some(b) = bulk {
+        check(&[b], "bulk")?;
+    }
+    let y = padded_range(
+        mean.iter()
+            .zip(std)
+            .flat_map(|(m, s)| [m - s, m + s])
+            .chain(bulk),
+    );
+    let x = padded_range(distance.iter().copied());
+    let x = x.start.max(0.0)..x.end;
+    let e = plot_error(path);
+    let root = SVGBackend::new(path, PLOT_SIZE).into_drawing_area();
+    root.fill(&WHITE).map_err(|x| e(&x))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(format!("{quantity} against distance to the GB"), (FONT, 22))
+        .margin(12)
+        .x_label_area_size(45)
+        .y_label_area_size(60)
+        .build_cartesian_2d(x.clone(), y)
+        .map_err(|x| e(&x))?;
+    chart
+        .configure_mesh()
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 16))
+        .x_desc("distance to the GB centre (A)")
+        .y_desc(quantity)
+        .draw()
+        .map_err(|x| e(&x))?;
+    let band: Vec<(f64, f64)> = distance
+        .iter()
+        .zip(mean.iter().zip(std))
+        .map(|(&d, (m, s))| (d, m + s))
+        .chain(
+            distance
+                .iter()
+                .zip(mean.iter().zip(std))
+                .rev()
+                .map(|(&d, (m, s))| (d, m - s)),
+        )
+        .collect();
+    chart
+        .draw_series(std::iter::once(Polygon::new(band, BAR.mix(0.25).filled())))
+        .map_err(|x| e(&x))?
+        .label("mean +- standard deviation")
+        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], BAR.mix(0.25).filled()));
+    chart
+        .draw_series(LineSeries::new(
+            distance.iter().copied().zip(mean.iter().copied()),
+            BAR.stroke_width(2),
+        ))
+        .map_err(|x| e(&x))?
+        .label("mean")
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], BAR.stroke_width(2)));
+    if let Some(b) = bulk {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(x.start, b), (x.end, b)],
+                8,
+                5,
+                CURVE.stroke_width(2),
+            ))
+            .map_err(|x| e(&x))?
+            .label(format!("bulk {b:.3}"))
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], CURVE.stroke_width(2)));
+    }
+    chart
+        .configure_series_labels()
+        .label_font((FONT, 14))
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|x| e(&x))?;
+    root.present().map_err(|x| e(&x))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("fe-gbanalysis-plot-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join(name)
+    }
+
+    /// Read an SVG file and check that it is well formed: one `<svg>` root, every element
+    /// closed in order (`<a ...>...</a>` or `<a .../>`), no stray `<`.
+    fn read_svg(path: &Path) -> String {
+        let text = std::fs::read_to_string(path).unwrap();
+        let body = text.trim_start();
+        let body = if body.starts_with("<?xml") {
+            &body[body.find("?>").unwrap() + 2..]
+        } else {
+            body
+        };
+        assert!(body.trim_start().starts_with("<svg"), "{}", &text[..80]);
+        assert!(text.trim_end().ends_with("</svg>"));
+        let mut stack: Vec<String> = Vec::new();
+        let mut rest = body;
+        while let Some(i) = rest.find('<') {
+            let j = rest[i..].find('>').unwrap() + i;
+            let tag = &rest[i + 1..j];
+            assert!(!tag.contains('<'), "stray '<' in {tag}");
+            if let Some(name) = tag.strip_prefix('/') {
+                assert_eq!(stack.pop().as_deref(), Some(name.trim()), "closing {name}");
+            } else if !tag.ends_with('/') && !tag.starts_with('!') && !tag.starts_with('?') {
+                let name = tag.split_whitespace().next().unwrap().to_string();
+                stack.push(name);
+            }
+            rest = &rest[j + 1..];
+        }
+        assert!(stack.is_empty(), "unclosed {stack:?}");
+        text
+    }
+
+    #[test]
+    fn energy_histogram_is_written_with_its_bars_and_mean() {
+        let p = temp("energy.svg");
+        let g = [1.1, 1.15, 1.2, 1.22, 1.24, 1.3, 1.3, 0.9];
+        gb_energy_histogram(&p, &g, 0.05).unwrap();
+        let svg = read_svg(&p);
+        assert!(svg.contains("8 GBs"));
+        assert!(svg.contains("mean 1.176 J/m^2"));
+        assert!(svg.contains("GB energy (J/m^2)"));
+        assert!(svg.matches("<rect").count() >= 9);
+        assert!(gb_energy_histogram(&p, &[], 0.05).is_err());
+        assert!(gb_energy_histogram(&p, &[1.0, f64::NAN], 0.05).is_err());
+        assert!(gb_energy_histogram(&p, &g, 0.0).is_err());
+    }
+
+    #[test]
+    fn misorientation_plots_are_written() {
+        let p = temp("mis.svg");
+        let a = [12.0, 35.0, 41.0, 44.0, 47.0, 52.0, 58.0, 60.0];
+        let g = [0.8, 1.1, 1.2, 1.25, 1.2, 1.3, 1.22, 1.15];
+        misorientation_histogram(&p, &a, 5.0).unwrap();
+        let svg = read_svg(&p);
+        assert!(svg.contains("Mackenzie (random orientations)"));
+        assert!(svg.contains("<polyline"));
+        assert!(misorientation_histogram(&p, &[70.0], 5.0).is_err());
+        let q = temp("mis-energy.svg");
+        energy_vs_misorientation(&q, &a, &g).unwrap();
+        let svg = read_svg(&q);
+        assert!(svg.matches("<circle").count() >= a.len());
+        assert!(energy_vs_misorientation(&q, &a, &g[1..]).is_err());
+    }
+
+    #[test]
+    fn profile_is_written_with_band_mean_and_bulk() {
+        let p = temp("profile.svg");
+        let d: Vec<f64> = (0..40).map(|k| 0.125 + 0.25 * k as f64).collect();
+        let m: Vec<f64> = d.iter().map(|x| 11.64 + 0.7 * (-x / 2.0).exp()).collect();
+        let s: Vec<f64> = d.iter().map(|x| 0.05 + 0.6 * (-x / 3.0).exp()).collect();
+        profile(&p, &d, &m, &s, Some(11.64), "Voronoi volume (A^3)").unwrap();
+        let svg = read_svg(&p);
+        assert!(svg.contains("bulk 11.640"));
+        assert!(svg.contains("<polygon"));
+        assert!(svg.contains("Voronoi volume (A^3)"));
+        assert!(profile(&p, &d, &m, &s[1..], None, "x").is_err());
+        let neg: Vec<f64> = s.iter().map(|x| -x).collect();
+        assert!(profile(&p, &d, &m, &neg, None, "x").is_err());
+        let bad = temp("no-such-dir/profile.svg").with_file_name("x/y/z.svg");
+        assert!(matches!(
+            profile(&bad, &d, &m, &s, None, "x"),
+            Err(GbError::Plot { .. })
+        ));
+    }
+}
