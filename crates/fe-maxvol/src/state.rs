@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use fe_potentials::mtp::{parse_mtp_str, write_mtp, Almtp, Mtp};
+use fe_potentials::mtp::{parse_mtp_str, write_mtp, Almtp, Mtp, MtpModel};
 use fe_potentials::Potential;
 use fe_structure::io::mlip_cfg::{self, Layout};
 use fe_structure::io::{Frames, ReadOptions};
@@ -370,6 +370,7 @@ impl AlState {
             "version": STATE_VERSION,
             "elements": elements,
             "mtp": write_mtp(self.mtp.model()),
+            "exact": exact_numbers(self.mtp.model()),
             "mode": mode,
             "n": self.active.n(),
             "active": self.active.matrix(),
@@ -410,7 +411,10 @@ impl AlState {
             .get("mtp")
             .and_then(Value::as_str)
             .ok_or_else(|| bad("`mtp` must be the potential's .mtp text".into()))?;
-        let model = parse_mtp_str(text, &format!("{file} (mtp)"))?;
+        let mut model = parse_mtp_str(text, &format!("{file} (mtp)"))?;
+        if let Some(x) = v.get("exact") {
+            apply_exact_numbers(&mut model, x).map_err(|m| bad(format!("`exact`: {m}")))?;
+        }
         let mtp = Mtp::new(model, &elements)?;
         let mode = v.get("mode").ok_or_else(|| bad("missing `mode`".into()))?;
         let mode = match mode.get("kind").and_then(Value::as_str) {
@@ -535,6 +539,53 @@ impl AlState {
         })?;
         AlState::from_json(&v, &name)
     }
+}
+
+/// The real numbers of a model that the `.mtp` text (`%.15e`) may round: scaling, distances
+/// and coefficients, as shortest round-trip JSON numbers.
+fn exact_numbers(m: &MtpModel) -> Value {
+    json!({
+        "scaling": m.scaling,
+        "min_dist": m.min_dist,
+        "max_dist": m.max_dist,
+        "radial_coeffs": m.radial_coeffs.as_ref().map(|r| r.values.clone()),
+        "species_coeffs": m.species_coeffs,
+        "moment_coeffs": m.moment_coeffs,
+    })
+}
+
+/// Put the numbers of [`exact_numbers`] back, checking every length against the text's.
+fn apply_exact_numbers(m: &mut MtpModel, x: &Value) -> std::result::Result<(), String> {
+    let real = |k: &str| {
+        x.get(k)
+            .and_then(Value::as_f64)
+            .ok_or_else(|| format!("`{k}` must be a number"))
+    };
+    let list = |k: &str, len: usize| -> std::result::Result<Vec<f64>, String> {
+        let a = x
+            .get(k)
+            .and_then(Value::as_array)
+            .ok_or_else(|| format!("`{k}` must be a list of numbers"))?;
+        if a.len() != len {
+            return Err(format!("`{k}` has {} numbers, the potential {len}", a.len()));
+        }
+        a.iter()
+            .map(|v| v.as_f64().ok_or_else(|| format!("`{k}`: `{v}` is not a number")))
+            .collect()
+    };
+    m.scaling = real("scaling")?;
+    m.min_dist = real("min_dist")?;
+    m.max_dist = real("max_dist")?;
+    if let Some(r) = m.radial_coeffs.as_mut() {
+        r.values = list("radial_coeffs", r.values.len())?;
+    }
+    if let Some(c) = m.species_coeffs.as_mut() {
+        *c = list("species_coeffs", c.len())?;
+    }
+    if let Some(c) = m.moment_coeffs.as_mut() {
+        *c = list("moment_coeffs", c.len())?;
+    }
+    Ok(())
 }
 
 /// Configurations from `.cfg` text with type `t` = `elements[t]`.
