@@ -387,7 +387,10 @@ impl ActiveSet {
             )));
         }
         if let Some(k) = pool.rows.iter().position(|x| !x.is_finite()) {
-            return Err(MaxVolError::NonFinite(format!("entry of pool row {}", k / n)));
+            return Err(MaxVolError::NonFinite(format!(
+                "entry of pool row {}",
+                k / n
+            )));
         }
         let mut report = SelectReport::default();
         let m = pool.len();
@@ -489,9 +492,7 @@ pub fn invert(a: &[f64], n: usize, what: &str) -> Result<Vec<f64>> {
     if rank < n || norm1 == 0.0 {
         return Err(MaxVolError::Singular {
             what: what.into(),
-            detail: format!(
-                "numerical rank {rank} of {n} (full-pivot LU pivots below {tol:e})"
-            ),
+            detail: format!("numerical rank {rank} of {n} (full-pivot LU pivots below {tol:e})"),
         });
     }
     let inv = lu.try_inverse().ok_or_else(|| MaxVolError::Singular {

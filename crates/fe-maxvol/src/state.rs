@@ -122,10 +122,7 @@ impl AlState {
                 _ => *l,
             })
             .collect();
-        self.configurations = used
-            .iter()
-            .map(|&c| universe[c as usize].clone())
-            .collect();
+        self.configurations = used.iter().map(|&c| universe[c as usize].clone()).collect();
         self.active.set_links(links);
     }
 
@@ -145,7 +142,9 @@ impl AlState {
         };
         let mode = if a.site_en_weight != 0.0 {
             if a.energy_weight != 0.0 || a.force_weight != 0.0 || a.stress_weight != 0.0 {
-                return Err(bad("mixed site-energy and other rows are not supported".into()));
+                return Err(bad(
+                    "mixed site-energy and other rows are not supported".into()
+                ));
             }
             RowMode::Neighbourhood
         } else if a.force_weight != 0.0 || a.stress_weight != 0.0 {
@@ -245,7 +244,9 @@ impl AlState {
     /// has not seen; [`MaxVolError::NonFinite`].
     pub fn grade(&self, s: &Structure) -> Result<Grades> {
         if s.is_empty() {
-            return Err(MaxVolError::Invalid("cannot grade a structure without atoms".into()));
+            return Err(MaxVolError::Invalid(
+                "cannot grade a structure without atoms".into(),
+            ));
         }
         self.check_species(s)?;
         let rows = self.rows(s)?;
@@ -317,7 +318,11 @@ impl AlState {
         let c0i = c0 as i64;
         let r1 = self.active.select_until(&mut cand_pool, opts, |links| {
             limit.is_some_and(|lim| {
-                let mut c: Vec<i64> = links.iter().filter(|l| l.cfg >= c0i).map(|l| l.cfg).collect();
+                let mut c: Vec<i64> = links
+                    .iter()
+                    .filter(|l| l.cfg >= c0i)
+                    .map(|l| l.cfg)
+                    .collect();
                 c.sort_unstable();
                 c.dedup();
                 c.len() >= lim
@@ -354,7 +359,9 @@ impl AlState {
             RowMode::Configuration {
                 energy_weight,
                 weight_scaling,
-            } => json!({"kind": "configuration", "energy_weight": energy_weight, "weight_scaling": weight_scaling}),
+            } => {
+                json!({"kind": "configuration", "energy_weight": energy_weight, "weight_scaling": weight_scaling})
+            }
         };
         let mut cfg = Vec::new();
         mlip_cfg::write_with_layout(
@@ -391,10 +398,14 @@ impl AlState {
             message,
         };
         if v.get("format").and_then(Value::as_str) != Some(STATE_FORMAT) {
-            return Err(bad(format!("not a state file (`format` is not `{STATE_FORMAT}`)")));
+            return Err(bad(format!(
+                "not a state file (`format` is not `{STATE_FORMAT}`)"
+            )));
         }
         if v.get("version").and_then(Value::as_u64) != Some(STATE_VERSION) {
-            return Err(bad(format!("unsupported `version` (expected {STATE_VERSION})")));
+            return Err(bad(format!(
+                "unsupported `version` (expected {STATE_VERSION})"
+            )));
         }
         let elements: Vec<Element> = v
             .get("elements")
@@ -437,7 +448,9 @@ impl AlState {
         };
         let n = mtp.model().n_params();
         if v.get("n").and_then(Value::as_u64) != Some(n as u64) {
-            return Err(bad(format!("`n` must equal the potential's {n} parameters")));
+            return Err(bad(format!(
+                "`n` must equal the potential's {n} parameters"
+            )));
         }
         let reals = |key: &str| -> Result<Vec<f64>> {
             let a = v
@@ -445,10 +458,17 @@ impl AlState {
                 .and_then(Value::as_array)
                 .ok_or_else(|| bad(format!("`{key}` must be a list of {} numbers", n * n)))?;
             if a.len() != n * n {
-                return Err(bad(format!("`{key}` has {} numbers, expected {}", a.len(), n * n)));
+                return Err(bad(format!(
+                    "`{key}` has {} numbers, expected {}",
+                    a.len(),
+                    n * n
+                )));
             }
             a.iter()
-                .map(|x| x.as_f64().ok_or_else(|| bad(format!("`{key}`: `{x}` is not a number"))))
+                .map(|x| {
+                    x.as_f64()
+                        .ok_or_else(|| bad(format!("`{key}`: `{x}` is not a number")))
+                })
                 .collect()
         };
         let active = reals("active")?;
@@ -467,7 +487,10 @@ impl AlState {
             })
             .collect::<Result<Vec<Link>>>()?;
         if links.len() != n {
-            return Err(bad(format!("`links` has {} pairs, expected {n}", links.len())));
+            return Err(bad(format!(
+                "`links` has {} pairs, expected {n}",
+                links.len()
+            )));
         }
         let cfg = v
             .get("configurations")
@@ -522,8 +545,9 @@ impl AlState {
                 None => {
                     return Err(MaxVolError::State {
                         file: name,
-                        message: "an .almtp file numbers its species: name the elements (--types W)"
-                            .into(),
+                        message:
+                            "an .almtp file numbers its species: name the elements (--types W)"
+                                .into(),
                     })
                 }
             };
@@ -567,10 +591,16 @@ fn apply_exact_numbers(m: &mut MtpModel, x: &Value) -> std::result::Result<(), S
             .and_then(Value::as_array)
             .ok_or_else(|| format!("`{k}` must be a list of numbers"))?;
         if a.len() != len {
-            return Err(format!("`{k}` has {} numbers, the potential {len}", a.len()));
+            return Err(format!(
+                "`{k}` has {} numbers, the potential {len}",
+                a.len()
+            ));
         }
         a.iter()
-            .map(|v| v.as_f64().ok_or_else(|| format!("`{k}`: `{v}` is not a number")))
+            .map(|v| {
+                v.as_f64()
+                    .ok_or_else(|| format!("`{k}`: `{v}` is not a number"))
+            })
             .collect()
     };
     m.scaling = real("scaling")?;

@@ -13,8 +13,13 @@ fn w_state() -> AlState {
 }
 
 fn structure(name: &str) -> Structure {
-    let path = fe_testkit::shared_dir().join("reference/structures").join(name);
-    read_path(&path, &ReadOptions::default()).unwrap().pop().unwrap()
+    let path = fe_testkit::shared_dir()
+        .join("reference/structures")
+        .join(name);
+    read_path(&path, &ReadOptions::default())
+        .unwrap()
+        .pop()
+        .unwrap()
 }
 
 #[test]

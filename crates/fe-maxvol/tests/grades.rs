@@ -58,7 +58,10 @@ fn grades_are_invariant_under_rotation_translation_permutation() {
     let (state, _) = built(12);
     let s = common::cell(Element::FE, 2.86, 1.03, 0.04, 0.15, 99);
     let g0 = state.grade(&s).unwrap().rows;
-    assert!(g0.iter().any(|&g| g > 1.0), "want an extrapolative test structure");
+    assert!(
+        g0.iter().any(|&g| g > 1.0),
+        "want an extrapolative test structure"
+    );
     // Rotation of cell and atoms by 0.7 rad about (1,1,1) plus a translation.
     let rot = Rotation3::from_axis_angle(&Unit::new_normalize(Vector3::new(1.0, 1.0, 1.0)), 0.7);
     let mut r = s.clone();
@@ -143,7 +146,10 @@ fn configuration_mode_and_thresholds() {
         assert!(g.max <= 1.001 + 1e-6);
     }
     let t = Thresholds::default();
-    assert_eq!(t.histogram(&[0.5, 1.0, 1.5, 2.0, 3.0, 10.0, 11.0]), [2, 2, 2, 1]);
+    assert_eq!(
+        t.histogram(&[0.5, 1.0, 1.5, 2.0, 3.0, 10.0, 11.0]),
+        [2, 2, 2, 1]
+    );
 }
 
 #[test]
@@ -166,7 +172,10 @@ fn state_round_trip_is_exact() {
         serde_json::to_string(&back.to_json().unwrap()).unwrap(),
         serde_json::to_string(&state.to_json().unwrap()).unwrap()
     );
-    assert_eq!(back.grade(&train[0]).unwrap(), state.grade(&train[0]).unwrap());
+    assert_eq!(
+        back.grade(&train[0]).unwrap(),
+        state.grade(&train[0]).unwrap()
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -176,15 +185,30 @@ fn select_add_picks_extrapolative_candidates_within_the_limit() {
     let candidates: Vec<Structure> = (0..4)
         .map(|k| common::cell(Element::FE, 2.86, 0.9 + 0.05 * k as f64, 0.1, 0.2, 300 + k))
         .collect();
-    let before: Vec<f64> = candidates.iter().map(|c| state.grade(c).unwrap().max).collect();
+    let before: Vec<f64> = candidates
+        .iter()
+        .map(|c| state.grade(c).unwrap().max)
+        .collect();
     assert!(before.iter().any(|&g| g > 1.001));
     let mut limited = state.clone();
     let r = limited
-        .select_add(&train, &candidates, &SelectOptions::default(), Some(1), &mut |_| {})
+        .select_add(
+            &train,
+            &candidates,
+            &SelectOptions::default(),
+            Some(1),
+            &mut |_| {},
+        )
         .unwrap();
     assert!(r.selected.len() <= 1 && !r.selected.is_empty());
     let r = state
-        .select_add(&train, &candidates, &SelectOptions::default(), None, &mut |_| {})
+        .select_add(
+            &train,
+            &candidates,
+            &SelectOptions::default(),
+            None,
+            &mut |_| {},
+        )
         .unwrap();
     assert!(!r.selected.is_empty());
     // The last pass re-selects the training set: it interpolates again.
@@ -196,7 +220,15 @@ fn select_add_picks_extrapolative_candidates_within_the_limit() {
 #[test]
 fn cut_neighbourhood_is_a_sphere_around_the_atom() {
     let s = common::cell(Element::FE, 2.86, 1.0, 0.0, 0.05, 4);
-    let c = cut_neighbourhood(&s, 3, &CutOptions { radius: 5.0, vacuum_box: None }).unwrap();
+    let c = cut_neighbourhood(
+        &s,
+        3,
+        &CutOptions {
+            radius: 5.0,
+            vacuum_box: None,
+        },
+    )
+    .unwrap();
     assert_eq!(c.positions()[0], Vector3::zeros());
     assert!(!c.cell().is_periodic());
     // Brute force: count images of all atoms within 5 A of atom 3.

@@ -11,7 +11,12 @@ fn random_pool(m: usize, n: usize, seed: u64) -> Pool {
     let mut rng = Pcg64::seed_from_u64(seed);
     Pool {
         rows: (0..m * n).map(|_| rng.gen_range(-1.0..1.0)).collect(),
-        links: (0..m).map(|i| Link { cfg: i as i64, eqn: 0 }).collect(),
+        links: (0..m)
+            .map(|i| Link {
+                cfg: i as i64,
+                eqn: 0,
+            })
+            .collect(),
     }
 }
 

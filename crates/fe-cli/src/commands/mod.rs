@@ -3,10 +3,12 @@
 pub mod convert;
 pub mod eval;
 pub mod export_eam;
+pub mod grade;
 pub mod info;
 pub mod md;
 pub mod mtp;
 pub mod neighbors;
 pub mod polycrystal;
 pub mod relax;
+pub mod select;
 pub mod voronoi;

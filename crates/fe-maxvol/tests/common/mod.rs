@@ -47,7 +47,14 @@ pub fn training(element: Element, count: usize, seed: u64) -> Vec<Structure> {
     (0..count)
         .map(|k| {
             let x = k as f64 / count.max(1) as f64;
-            cell(element, 2.86, 0.96 + 0.08 * x, 0.05 * (x - 0.5), 0.08, seed + k as u64)
+            cell(
+                element,
+                2.86,
+                0.96 + 0.08 * x,
+                0.05 * (x - 0.5),
+                0.08,
+                seed + k as u64,
+            )
         })
         .collect()
 }
