@@ -201,7 +201,7 @@ impl ActiveSet {
             links,
         };
         let err = s.inverse_error();
-        if !(err <= tol.max(1e-12)) {
+        if err.is_nan() || err > tol.max(1e-12) {
             return Err(MaxVolError::Singular {
                 what: "stored state".into(),
                 detail: format!(
@@ -304,7 +304,7 @@ impl ActiveSet {
             .for_each(|(o, r)| {
                 let m = r.len() / n;
                 // Column-major views: r is B^T (n x m), inverse is A^{-T}; C^T = A^{-T} B^T.
-                let ct = &inv_t * view(r, n, m);
+                let ct = inv_t * view(r, n, m);
                 o.copy_from_slice(ct.as_slice());
             });
         Ok(out)
@@ -329,7 +329,7 @@ impl ActiveSet {
             .zip(rows.par_chunks(BLOCK * n))
             .for_each(|(g, r)| {
                 let m = r.len() / n;
-                let ct = &inv_t * view(r, n, m);
+                let ct = inv_t * view(r, n, m);
                 for (gi, col) in g.iter_mut().zip(ct.as_slice().chunks_exact(n)) {
                     *gi = max_abs(col);
                 }
@@ -503,7 +503,7 @@ pub fn invert(a: &[f64], n: usize, what: &str) -> Result<Vec<f64>> {
         .map(|j| inv.column(j).iter().map(|x| x.abs()).sum::<f64>())
         .fold(0.0, f64::max);
     let rcond = 1.0 / (norm1 * inorm1);
-    if !(rcond > n as f64 * f64::EPSILON) {
+    if rcond.is_nan() || rcond <= n as f64 * f64::EPSILON {
         return Err(MaxVolError::Singular {
             what: what.into(),
             detail: format!("reciprocal condition number {rcond:e} (1-norm)"),

@@ -27,5 +27,5 @@ pub use active::{
 pub use cut::{cut_neighbourhood, label_cluster, CutOptions};
 pub use error::{MaxVolError, Result};
 pub use grade::{GradeClass, Grades, Thresholds};
-pub use rows::{config_pool, site_rows, ParamLayout, RowMode, SiteRows};
+pub use rows::{config_pool, site_rows, site_rows_with_list, ParamLayout, RowMode, SiteRows};
 pub use state::{AlState, SelectAdd, STATE_FORMAT, STATE_VERSION};

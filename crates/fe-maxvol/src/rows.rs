@@ -69,10 +69,19 @@ pub struct SiteRows {
 /// [`MaxVolError::Potential`] for an element the potential lacks or a non-finite position;
 /// neighbour-list errors; [`MaxVolError::NonFinite`] for a non-finite row entry.
 pub fn site_rows(mtp: &Mtp, s: &Structure) -> Result<SiteRows> {
+    let list = NeighborList::new(s, mtp.cutoff(), ListKind::Full)?;
+    site_rows_with_list(mtp, s, &list)
+}
+
+/// [`site_rows`] with a full neighbour list built by the caller (at least at the cutoff; a
+/// skin list of an MD run serves), so that grading during MD reuses the force list.
+///
+/// # Errors
+/// As [`site_rows`], and a list that does not fit the structure.
+pub fn site_rows_with_list(mtp: &Mtp, s: &Structure, list: &NeighborList) -> Result<SiteRows> {
     let binding = Binding::new(mtp.elements(), &s.elements())?;
     let atoms = BoundAtoms::new(s, &binding)?;
-    let list = NeighborList::new(s, mtp.cutoff(), ListKind::Full)?;
-    let rows = mtp.site_energy_gradients(&atoms, &list)?;
+    let rows = mtp.site_energy_gradients(&atoms, list)?;
     if let Some(k) = rows.iter().position(|x| !x.is_finite()) {
         let n = mtp.model().n_params();
         return Err(MaxVolError::NonFinite(format!(

@@ -14,7 +14,8 @@ use serde_json::{json, Value};
 use crate::active::{ActiveSet, Link, Pool, SelectOptions, SelectReport, INIT_VALUE};
 use crate::error::{MaxVolError, Result};
 use crate::grade::Grades;
-use crate::rows::{config_pool, site_rows, ParamLayout, RowMode};
+use crate::rows::{config_pool, site_rows, site_rows_with_list, ParamLayout, RowMode};
+use fe_neighbors::NeighborList;
 
 /// The `format` value of our state files.
 pub const STATE_FORMAT: &str = "fe-maxvol-state";
@@ -251,6 +252,24 @@ impl AlState {
         self.check_species(s)?;
         let rows = self.rows(s)?;
         let g = self.active.grades(&rows)?;
+        let max = g.iter().copied().fold(0.0, f64::max);
+        Ok(Grades { rows: g, max })
+    }
+
+    /// The neighbourhood grades of `s` with a caller's full neighbour list (at least at the
+    /// potential's cutoff), e.g. the list of the force evaluation of an MD step.
+    ///
+    /// # Errors
+    /// As [`AlState::grade`], and a list that does not fit.
+    pub fn grade_with_list(&self, s: &Structure, list: &NeighborList) -> Result<Grades> {
+        if s.is_empty() {
+            return Err(MaxVolError::Invalid(
+                "cannot grade a structure without atoms".into(),
+            ));
+        }
+        self.check_species(s)?;
+        let r = site_rows_with_list(&self.mtp, s, list)?;
+        let g = self.active.grades(&r.rows)?;
         let max = g.iter().copied().fold(0.0, f64::max);
         Ok(Grades { rows: g, max })
     }

@@ -108,8 +108,8 @@ fn singular_and_rank_deficient_matrices_are_errors() {
     // Rank 3: the last row is the sum of the first two.
     let mut a = vec![0.0; n * n];
     let mut rng = Pcg64::seed_from_u64(3);
-    for k in 0..3 * n {
-        a[k] = rng.gen_range(-1.0..1.0);
+    for x in a.iter_mut().take(3 * n) {
+        *x = rng.gen_range(-1.0..1.0);
     }
     for c in 0..n {
         a[3 * n + c] = a[c] + a[n + c];
