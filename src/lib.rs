@@ -9,7 +9,7 @@
 //! | [`potentials`] | `fe-potentials` | the `Potential` trait, tabulated EAM, Zhou 2004 EAM (MEAM, MTP to come) |
 //! | [`dynamics`] | `fe-dynamics` | minimizers (CG, FIRE, cell relaxation) and MD (NVE, NVT, NPT) |
 //! | [`voronoi`] | `fe-voronoi` | Voronoi tessellation and polycrystals (to come) |
-//! | [`maxvol`] | `fe-maxvol` | MaxVol active learning (to come) |
+//! | [`maxvol`] | `fe-maxvol` | MaxVol active learning: grades, selection, cutting |
 //! | [`gcmc`] | `fe-gcmc` | grand canonical Monte Carlo (to come) |
 //! | [`gbanalysis`] | `fe-gbanalysis` | grain-boundary analysis (to come) |
 

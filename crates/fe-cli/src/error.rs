@@ -23,6 +23,9 @@ pub enum CliError {
     /// A minimization or MD run failed.
     #[error(transparent)]
     Dynamics(#[from] fe_dynamics::DynamicsError),
+    /// Active learning (grades, selection, state files) failed.
+    #[error(transparent)]
+    MaxVol(#[from] fe_maxvol::MaxVolError),
     /// Writing an output file or stdout failed.
     #[error("cannot write {file}")]
     Output {

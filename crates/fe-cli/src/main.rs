@@ -48,6 +48,10 @@ enum Command {
     Md(commands::md::MdArgs),
     /// Moment tensor potentials: untrained level templates.
     Mtp(commands::mtp::MtpArgs),
+    /// MaxVol extrapolation grades of every atom with an active-learning state (JSON).
+    Grade(commands::grade::GradeArgs),
+    /// Active learning: build an active set, select candidates, cut neighbourhoods.
+    Select(commands::select::SelectArgs),
 }
 
 fn run(cli: &Cli) -> Result<(), CliError> {
@@ -63,6 +67,8 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         Command::Relax(a) => commands::relax::run(a, cli.quiet),
         Command::Md(a) => commands::md::run(a, cli.quiet),
         Command::Mtp(a) => commands::mtp::run(a, cli.quiet),
+        Command::Grade(a) => commands::grade::run(a, cli.quiet),
+        Command::Select(a) => commands::select::run(a, cli.quiet),
     }
 }
 
