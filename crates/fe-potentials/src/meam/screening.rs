@@ -57,16 +57,15 @@ impl Ctx<'_> {
         }
     }
 
-    /// $S_{ij} = \prod_k S_{ikj}$ for the entry `e` (local index in the row of i).
-    pub(super) fn screening(&self, i: usize, g: &RowGeometry, e: usize) -> f64 {
-        let row = self.list.row(i);
-        let ei = usize::from(self.species[i]);
-        let ej = usize::from(self.species[self.nb[row.start + e] as usize]);
+    /// $S_{ij} = \prod_k S_{ikj}$ for the entry `e` of the row geometry `g` of an atom of
+    /// element `ei`.
+    pub(super) fn screening(&self, ei: usize, g: &RowGeometry, e: usize) -> f64 {
+        let ej = usize::from(g.sp[e]);
         let rij2 = g.r2[e];
         let rbound = self.m.p.ebound[self.m.p.ab(ei, ej)] * rij2;
         let dij = g.d[e];
         let mut s = 1.0;
-        for k in 0..g.d.len() {
+        for k in 0..g.r2.len() {
             if k == e || g.r2[k] > rbound {
                 continue;
             }
@@ -76,7 +75,7 @@ impl Ctx<'_> {
             if rjk2 > rbound {
                 continue;
             }
-            let ek = usize::from(self.species[self.nb[row.start + k] as usize]);
+            let ek = usize::from(g.sp[k]);
             match self.triplet(ei, ej, ek, rij2, g.r2[k], rjk2) {
                 Triplet::None => {}
                 Triplet::Full => return 0.0,
@@ -87,7 +86,8 @@ impl Ctx<'_> {
     }
 }
 
-/// Forces from the screening of the owned pair (i, j) (entry `e` of the row of i) by every
+/// Forces from the screening of the owned pair (i, j) (entry `e` of the row geometry `g` of
+/// i, of element `ei`) by every
 /// partially screening atom k: with $w = H s_{ij}\, (\partial S_{ikj}/\partial C)/S_{ikj}$ and
 /// $E$ depending on the squared distances q through C, adds $\partial E/\partial q_{ij}$ to
 /// `pij`, the i part to `fi`, the j part to `fj`, lists the k parts, and adds the k-triangle
@@ -96,7 +96,7 @@ impl Ctx<'_> {
 #[inline(never)]
 pub(super) fn screening_forces(
     ctx: &Ctx<'_>,
-    i: usize,
+    ei: usize,
     g: &RowGeometry,
     e: usize,
     h_s: f64,
@@ -105,14 +105,12 @@ pub(super) fn screening_forces(
     fj: &mut [f64; 3],
     part: &mut Partial,
 ) {
-    let row = ctx.list.row(i);
     let p = &ctx.m.p;
-    let ei = usize::from(ctx.species[i]);
-    let ej = usize::from(ctx.species[ctx.nb[row.start + e] as usize]);
+    let ej = usize::from(g.sp[e]);
     let rij2 = g.r2[e];
     let rbound = p.ebound[p.ab(ei, ej)] * rij2;
     let dij = g.d[e];
-    for k in 0..g.d.len() {
+    for k in 0..g.r2.len() {
         if k == e || g.r2[k] > rbound {
             continue;
         }
@@ -122,7 +120,7 @@ pub(super) fn screening_forces(
         if rjk2 > rbound {
             continue;
         }
-        let ek = usize::from(ctx.species[ctx.nb[row.start + k] as usize]);
+        let ek = usize::from(g.sp[k]);
         let Triplet::Partial {
             s,
             ds_dc,
@@ -146,7 +144,7 @@ pub(super) fn screening_forces(
             fj[a] += tj;
             fk[a] = -(ti + tj);
         }
-        part.scatter.push((ctx.nb[row.start + k], fk));
+        part.scatter.push((g.nb[k], fk));
         for a in 0..3 {
             for b in 0..3 {
                 part.virial[a][b] -= 2.0 * (p_ik * dik[a] * dik[b] + p_jk * djk[a] * djk[b]);
