@@ -25,7 +25,7 @@ use rayon::prelude::*;
 
 use super::density::{embed, Coef, Sums};
 use super::funcs::{dfcut, fcut};
-use super::screening::screening_forces;
+use super::screening::{screening_forces, Screener};
 use super::Meam;
 use crate::error::{PotentialError, Result};
 use crate::potential::{check_list, BoundAtoms, Request, Results};
@@ -53,37 +53,97 @@ fn owns(i: usize, j: u32, s: [i8; 3]) -> bool {
     j > i || (j == i && s > [0, 0, 0])
 }
 
+/// Buckets of squared distance in a [`RowGeometry`].
+const BUCKETS: usize = 16;
+
 /// The entries of one row within the screening range ($r^2 \le e_b r_c^2$: farther list
-/// entries neither interact nor screen), in list order: displacements r_j + S H - r_i,
-/// squared lengths, neighbour indices, image shifts and species.
+/// entries neither interact nor screen): displacements r_j + S H - r_i, squared lengths,
+/// neighbour indices, image shifts and species, ordered by buckets of $r^2$ (list order within
+/// a bucket) so that the search for the screening atoms of a pair stops at its range.
 #[derive(Debug, Default)]
 pub(super) struct RowGeometry {
+    /// Number of entries (the vectors may be longer).
+    pub(super) n: usize,
     pub(super) d: Vec<[f64; 3]>,
     pub(super) r2: Vec<f64>,
     pub(super) nb: Vec<u32>,
     pub(super) sh: Vec<[i8; 3]>,
     pub(super) sp: Vec<u16>,
+    /// The position of each entry, in list order.
+    pub(super) order: Vec<u32>,
+    /// End of each bucket.
+    end: [usize; BUCKETS],
+    /// Buckets per unit of r^2.
+    scale: f64,
+    /// The entries in list order before sorting, and their buckets.
+    tmp: Vec<([f64; 3], f64, u32, [i8; 3], u8)>,
 }
 
 impl RowGeometry {
+    /// The bucket of a squared distance.
+    #[inline(always)]
+    fn bucket(&self, r2: f64) -> usize {
+        ((r2 * self.scale) as usize).min(BUCKETS - 1)
+    }
+
+    /// The number of leading entries that hold every entry with $r^2 \le$ `r2`.
+    #[inline(always)]
+    pub(super) fn within(&self, r2: f64) -> usize {
+        self.end[self.bucket(r2)]
+    }
+
+    /// The entries of row i, with $d = r_j + S H - r_i$.
     pub(super) fn fill(&mut self, ctx: &Ctx<'_>, i: usize) {
-        self.d.clear();
-        self.r2.clear();
-        self.nb.clear();
-        self.sh.clear();
-        self.sp.clear();
-        for k in ctx.list.row(i) {
-            let d = ctx.disp(i, k);
-            let r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-            if r2 > ctx.rs2 {
-                continue;
+        let row = ctx.list.row(i);
+        if self.tmp.len() < row.len() {
+            let len = row.len();
+            self.tmp.resize(len, ([0.0; 3], 0.0, 0, [0; 3], 0));
+            self.d.resize(len, [0.0; 3]);
+            self.r2.resize(len, 0.0);
+            self.nb.resize(len, 0);
+            self.sh.resize(len, [0; 3]);
+            self.sp.resize(len, 0);
+            self.order.resize(len, 0);
+        }
+        self.scale = BUCKETS as f64 / ctx.rs2;
+        // every entry is written, the next one overwrites it unless it is in range
+        let mut n = 0;
+        let mut count = [0usize; BUCKETS];
+        let pi = ctx.pos[i];
+        let h = &ctx.h;
+        for (&j, &sh) in ctx.nb[row.clone()].iter().zip(&ctx.sh[row]) {
+            let pj = ctx.pos[j as usize];
+            let mut d = [pj[0] - pi[0], pj[1] - pi[1], pj[2] - pi[2]];
+            if sh != [0, 0, 0] {
+                let s = sh.map(f64::from);
+                for a in 0..3 {
+                    d[a] += s[0] * h[0][a] + s[1] * h[1][a] + s[2] * h[2][a];
+                }
             }
-            let j = ctx.nb[k];
-            self.d.push(d);
-            self.r2.push(r2);
-            self.nb.push(j);
-            self.sh.push(ctx.sh[k]);
-            self.sp.push(ctx.species[j as usize]);
+            let r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+            let b = self.bucket(r2);
+            self.tmp[n] = (d, r2, j, sh, b as u8);
+            let inside = r2 <= ctx.rs2;
+            count[b] += usize::from(inside);
+            n += usize::from(inside);
+        }
+        self.n = n;
+        let mut start = [0usize; BUCKETS];
+        let mut acc = 0;
+        for b in 0..BUCKETS {
+            start[b] = acc;
+            acc += count[b];
+            self.end[b] = acc;
+        }
+        for (e, &(d, r2, j, sh, b)) in self.tmp[..n].iter().enumerate() {
+            let at = start[usize::from(b)];
+            start[usize::from(b)] += 1;
+            self.order[e] = at as u32;
+            self.d[at] = d;
+            self.r2[at] = r2;
+            self.nb[at] = j;
+            self.sh[at] = sh;
+            self.sp[at] = ctx.species[j as usize];
         }
     }
 }
@@ -102,25 +162,6 @@ pub(super) struct Ctx<'a> {
     pub(super) rs2: f64,
 }
 
-impl Ctx<'_> {
-    /// The displacement r_j + S H - r_i of entry k of row i.
-    #[inline(always)]
-    pub(super) fn disp(&self, i: usize, k: usize) -> [f64; 3] {
-        let pi = self.pos[i];
-        let pj = self.pos[self.nb[k] as usize];
-        let sh = self.sh[k];
-        let mut d = [pj[0] - pi[0], pj[1] - pi[1], pj[2] - pi[2]];
-        if sh != [0, 0, 0] {
-            let s = sh.map(f64::from);
-            let h = &self.h;
-            for a in 0..3 {
-                d[a] += s[0] * h[0][a] + s[1] * h[1][a] + s[2] * h[2][a];
-            }
-        }
-        d
-    }
-}
-
 /// An owned pair (i, j) within r_c that is not fully screened, with what the later passes
 /// need: the displacement d = r_j + S H - r_i, r = |d|, $S_{ij}$, $s_{ij} = S_{ij} f_c$, the
 /// pair function and its derivative, and the atomic densities of both elements at r.
@@ -128,9 +169,8 @@ impl Ctx<'_> {
 pub(super) struct Pair {
     j: u32,
     sh: [i8; 3],
-    /// Index of j in the owner's [`RowGeometry`].
-    e: u32,
     d: [f64; 3],
+    r2: f64,
     r: f64,
     scr: f64,
     sfc: f64,
@@ -140,6 +180,8 @@ pub(super) struct Pair {
     rho_nb: [f64; 4],
     /// rho^(l)(r) of the owner's element (what the owner adds to j's densities).
     rho_own: [f64; 4],
+    /// This pair's partially screening atoms in the chunk's `screeners`.
+    screened: (u32, u32),
 }
 
 /// One chunk's buffers, kept between calls.
@@ -152,6 +194,7 @@ pub(super) struct Chunk {
     back: Vec<(u32, [i8; 3])>,
     /// End of each atom's entries in `back`.
     back_end: Vec<u32>,
+    screeners: Vec<Screener>,
     g: RowGeometry,
     scatter: Vec<(u32, [f64; 3])>,
 }
@@ -167,6 +210,203 @@ impl Chunk {
     #[inline]
     fn pairs_of(&self, o: usize) -> &[Pair] {
         &self.pairs[Chunk::range(&self.pair_end, o)]
+    }
+}
+
+impl Chunk {
+    /// Pass 1 for the atoms `atoms`: the pairs they own that are not fully screened, their
+    /// partially screening atoms, and the entries within r_c they do not own.
+    #[inline(never)]
+    fn find_pairs(&mut self, ctx: &Ctx<'_>, atoms: std::ops::Range<usize>) -> Result<()> {
+        let m = ctx.m;
+        let p = &m.p;
+        self.pairs.clear();
+        self.pair_end.clear();
+        self.back.clear();
+        self.back_end.clear();
+        self.screeners.clear();
+        for i in atoms {
+            self.g.fill(ctx, i);
+            let g = &self.g;
+            let ei = usize::from(ctx.species[i]);
+            for &e in &g.order[..g.n] {
+                let e = e as usize;
+                let r2 = g.r2[e];
+                if r2 >= ctx.rc2 {
+                    continue;
+                }
+                let (j, sh) = (g.nb[e], g.sh[e]);
+                if r2 < R_MIN * R_MIN {
+                    return Err(PotentialError::TooClose {
+                        i,
+                        j: j as usize,
+                        r: r2.sqrt(),
+                        r_min: R_MIN,
+                    });
+                }
+                if !owns(i, j, sh) {
+                    self.back.push((j, sh));
+                    continue;
+                }
+                let first = self.screeners.len();
+                let scr = ctx.screening(ei, g, e, &mut self.screeners);
+                if scr.abs() < S_ZERO {
+                    self.screeners.truncate(first);
+                    continue;
+                }
+                let r = r2.sqrt();
+                let ej = usize::from(g.sp[e]);
+                let (phi, dphi) = m.tables[p.ab(ei, ej)].eval(r);
+                let rho_nb = m.atomic(ej, r);
+                self.pairs.push(Pair {
+                    j,
+                    sh,
+                    d: g.d[e],
+                    r2,
+                    r,
+                    scr,
+                    sfc: scr * fcut((p.rc - r) / p.delr),
+                    phi,
+                    dphi,
+                    rho_nb,
+                    rho_own: if ei == ej { rho_nb } else { m.atomic(ei, r) },
+                    screened: (first as u32, self.screeners.len() as u32),
+                });
+            }
+            self.pair_end.push(self.pairs.len() as u32);
+            self.back_end.push(self.back.len() as u32);
+        }
+        Ok(())
+    }
+
+    /// Pass 3 for the atoms `atoms` (forces on them into `f_own`): forces of their pairs and
+    /// the screening forces; forces on other atoms are listed in the returned [`Partial`].
+    #[inline(never)]
+    fn forces(
+        &mut self,
+        ctx: &Ctx<'_>,
+        atoms: std::ops::Range<usize>,
+        coef: &[Coef],
+        want_virial: bool,
+        f_own: &mut [Vector3<f64>],
+    ) -> Partial {
+        let m = ctx.m;
+        let p = &m.p;
+        let mut scatter = std::mem::take(&mut self.scatter);
+        scatter.clear();
+        let mut part = Partial {
+            virial: [[0.0; 3]; 3],
+            scatter,
+        };
+        for (o, i) in atoms.enumerate() {
+            let mut fi = [0.0; 3];
+            let ei = usize::from(ctx.species[i]);
+            for q in &self.pairs[Chunk::range(&self.pair_end, o)] {
+                let (sij, r, d) = (q.sfc, q.r, q.d);
+                let j = q.j as usize;
+                let ej = usize::from(ctx.species[j]);
+                let u = d.map(|x| x / r);
+                let (dj, di) = (m.dr(ej, &q.rho_nb), m.dr(ei, &q.rho_own));
+                let (h1, g1) = coef[i].side(&q.rho_nb, &dj, &p.t[ej], u, r);
+                let (h2, g2) = coef[j].side(&q.rho_own, &di, &p.t[ei], u.map(|x| -x), r);
+                let hsum = h1 + h2 + q.phi;
+                let mut gd = [0.0; 3];
+                for a in 0..3 {
+                    gd[a] = sij * (g1[a] - g2[a] + q.dphi * u[a]);
+                }
+                let mut pij = 0.0; // dE/d(r_ij^2) from the cut-off and screening
+                let mut fj = [0.0; 3];
+                if sij.abs() >= S_ZERO && (sij - 1.0).abs() >= S_ZERO {
+                    let dfc = dfcut((p.rc - r) / p.delr).1;
+                    pij += -hsum * q.scr * dfc / p.delr / (2.0 * r);
+                    let (a, b) = q.screened;
+                    screening_forces(
+                        &self.screeners[a as usize..b as usize],
+                        d,
+                        q.r2,
+                        hsum * sij,
+                        &mut pij,
+                        &mut fi,
+                        &mut fj,
+                        &mut part,
+                    );
+                }
+                for a in 0..3 {
+                    let t = gd[a] + 2.0 * pij * d[a];
+                    fi[a] += t;
+                    fj[a] -= t;
+                }
+                part.scatter.push((q.j, fj));
+                if want_virial {
+                    for a in 0..3 {
+                        for b in 0..3 {
+                            part.virial[a][b] -= (gd[a] + 2.0 * pij * d[a]) * d[b];
+                        }
+                    }
+                }
+            }
+            f_own[o] = Vector3::from(fi);
+        }
+        part
+    }
+}
+
+/// The pair (j, i, -S) of the entry (i, j, S) that j owns, if it is not fully screened (the
+/// pairs of an atom are in list order, sorted by [`key`]).
+#[inline]
+fn owner_pair(chunks: &[Chunk], i: usize, j: u32, sh: [i8; 3]) -> Option<&Pair> {
+    let j = j as usize;
+    let theirs = chunks[j / CHUNK].pairs_of(j % CHUNK);
+    let back = key(i as u32, sh.map(|x| x.wrapping_neg()));
+    theirs
+        .binary_search_by_key(&back, |q| key(q.j, q.sh))
+        .ok()
+        .map(|at| &theirs[at])
+}
+
+/// Pass 2 for chunk `c`: densities, embedding energies and derivative coefficients, and the
+/// pair energies of its atoms, summed in list order (the entries an atom does not own come
+/// first in its row).
+#[inline(never)]
+fn densities(
+    ctx: &Ctx<'_>,
+    chunks: &[Chunk],
+    c: usize,
+    coef: &mut [Coef],
+    e_atom: &mut [f64],
+    e_pair: &mut [f64],
+) {
+    let m = ctx.m;
+    let p = &m.p;
+    let with_t = p.ialloy != 2;
+    let squares = p.ialloy == 1;
+    let ch = &chunks[c];
+    for o in 0..coef.len() {
+        let i = c * CHUNK + o;
+        let mut sums = Sums::default();
+        let mut ep = 0.0;
+        for &(j, sh) in &ch.back[Chunk::range(&ch.back_end, o)] {
+            let Some(q) = owner_pair(chunks, i, j, sh) else {
+                continue;
+            };
+            let ej = usize::from(ctx.species[j as usize]);
+            let u = q.d.map(|x| -x / q.r);
+            let ts = with_t.then_some((&p.t[ej], squares));
+            sums.add(q.rho_own.map(|x| x * q.sfc), u, ts);
+            ep += 0.5 * q.phi * q.sfc;
+        }
+        for q in ch.pairs_of(o) {
+            let ej = usize::from(ctx.species[q.j as usize]);
+            let u = q.d.map(|x| x / q.r);
+            let ts = with_t.then_some((&p.t[ej], squares));
+            sums.add(q.rho_nb.map(|x| x * q.sfc), u, ts);
+            ep += 0.5 * q.phi * q.sfc;
+        }
+        let ei = usize::from(ctx.species[i]);
+        let (f, cf) = embed(p, m.rho_ref[ei], ei, &sums);
+        e_atom[o] = f;
+        coef[o] = cf;
+        e_pair[o] = ep;
     }
 }
 
@@ -234,7 +474,6 @@ pub(crate) fn compute(
         rs2: rs * rs,
     };
     let nchunks = n.div_ceil(CHUNK);
-    let p = &m.p;
     let atoms_of = |c: usize| c * CHUNK..((c + 1) * CHUNK).min(n);
     let mut chunks = m.scratch.take();
     chunks.truncate(nchunks);
@@ -244,111 +483,19 @@ pub(crate) fn compute(
     chunks
         .par_iter_mut()
         .enumerate()
-        .try_for_each(|(c, ch)| -> Result<()> {
-            ch.pairs.clear();
-            ch.pair_end.clear();
-            ch.back.clear();
-            ch.back_end.clear();
-            for i in atoms_of(c) {
-                ch.g.fill(&ctx, i);
-                let g = &ch.g;
-                let ei = usize::from(ctx.species[i]);
-                for e in 0..g.r2.len() {
-                    let r2 = g.r2[e];
-                    if r2 >= ctx.rc2 {
-                        continue;
-                    }
-                    let (j, sh) = (g.nb[e], g.sh[e]);
-                    if r2 < R_MIN * R_MIN {
-                        return Err(PotentialError::TooClose {
-                            i,
-                            j: j as usize,
-                            r: r2.sqrt(),
-                            r_min: R_MIN,
-                        });
-                    }
-                    if !owns(i, j, sh) {
-                        ch.back.push((j, sh));
-                        continue;
-                    }
-                    let scr = ctx.screening(ei, g, e);
-                    if scr.abs() < S_ZERO {
-                        continue;
-                    }
-                    let r = r2.sqrt();
-                    let ej = usize::from(g.sp[e]);
-                    let (phi, dphi) = m.tables[p.ab(ei, ej)].eval(r);
-                    let rho_nb = m.atomic(ej, r);
-                    ch.pairs.push(Pair {
-                        j,
-                        sh,
-                        e: e as u32,
-                        d: g.d[e],
-                        r,
-                        scr,
-                        sfc: scr * fcut((p.rc - r) / p.delr),
-                        phi,
-                        dphi,
-                        rho_nb,
-                        rho_own: if ei == ej { rho_nb } else { m.atomic(ei, r) },
-                    });
-                }
-                ch.pair_end.push(ch.pairs.len() as u32);
-                ch.back_end.push(ch.back.len() as u32);
-            }
-            Ok(())
-        })?;
-    // the pair (j, i, -S) of the entry (i, j, S) that j owns, if not fully screened; the
-    // pairs of an atom are in list order, sorted by key
-    let owner_pair = |i: usize, j: u32, sh: [i8; 3]| -> Option<&Pair> {
-        let j = j as usize;
-        let theirs = chunks[j / CHUNK].pairs_of(j % CHUNK);
-        let back = key(i as u32, sh.map(|x| x.wrapping_neg()));
-        theirs
-            .binary_search_by_key(&back, |q| key(q.j, q.sh))
-            .ok()
-            .map(|at| &theirs[at])
-    };
+        .try_for_each(|(c, ch)| ch.find_pairs(&ctx, atoms_of(c)))?;
 
     // Pass 2: densities, embedding energies and derivative coefficients, pair energies, in
     // list order (the entries an atom does not own come first in its row).
     let mut coef = vec![Coef::default(); n];
     let mut e_atom = vec![0.0; n];
     let mut e_pair = vec![0.0; n];
-    let with_t = p.ialloy != 2;
-    let squares = p.ialloy == 1;
     coef.par_chunks_mut(CHUNK)
         .zip(e_atom.par_chunks_mut(CHUNK))
         .zip(e_pair.par_chunks_mut(CHUNK))
         .enumerate()
         .for_each(|(c, ((coef, e_atom), e_pair))| {
-            let ch = &chunks[c];
-            for (o, i) in atoms_of(c).enumerate() {
-                let mut sums = Sums::default();
-                let mut ep = 0.0;
-                for &(j, sh) in &ch.back[Chunk::range(&ch.back_end, o)] {
-                    let Some(q) = owner_pair(i, j, sh) else {
-                        continue;
-                    };
-                    let ej = usize::from(ctx.species[j as usize]);
-                    let u = q.d.map(|x| -x / q.r);
-                    let ts = with_t.then_some((&p.t[ej], squares));
-                    sums.add(q.rho_own.map(|x| x * q.sfc), u, ts);
-                    ep += 0.5 * q.phi * q.sfc;
-                }
-                for q in ch.pairs_of(o) {
-                    let ej = usize::from(ctx.species[q.j as usize]);
-                    let u = q.d.map(|x| x / q.r);
-                    let ts = with_t.then_some((&p.t[ej], squares));
-                    sums.add(q.rho_nb.map(|x| x * q.sfc), u, ts);
-                    ep += 0.5 * q.phi * q.sfc;
-                }
-                let ei = usize::from(ctx.species[i]);
-                let (f, cf) = embed(p, m.rho_ref[ei], ei, &sums);
-                e_atom[o] = f;
-                coef[o] = cf;
-                e_pair[o] = ep;
-            }
+            densities(&ctx, &chunks, c, coef, e_atom, e_pair);
         });
     let mut energy = 0.0;
     for c in 0..nchunks {
@@ -378,69 +525,7 @@ pub(crate) fn compute(
             .par_iter_mut()
             .zip(forces.par_chunks_mut(CHUNK))
             .enumerate()
-            .map(|(c, (ch, f_own))| {
-                let mut scatter = std::mem::take(&mut ch.scatter);
-                scatter.clear();
-                let mut part = Partial {
-                    virial: [[0.0; 3]; 3],
-                    scatter,
-                };
-                for (o, i) in atoms_of(c).enumerate() {
-                    let mut filled = false;
-                    let mut fi = [0.0; 3];
-                    let ei = usize::from(ctx.species[i]);
-                    for q in &ch.pairs[Chunk::range(&ch.pair_end, o)] {
-                        let (sij, r, d) = (q.sfc, q.r, q.d);
-                        let j = q.j as usize;
-                        let ej = usize::from(ctx.species[j]);
-                        let u = d.map(|x| x / r);
-                        let (dj, di) = (m.dr(ej, &q.rho_nb), m.dr(ei, &q.rho_own));
-                        let (h1, g1) = coef[i].side(&q.rho_nb, &dj, &p.t[ej], u, r);
-                        let (h2, g2) = coef[j].side(&q.rho_own, &di, &p.t[ei], u.map(|x| -x), r);
-                        let hsum = h1 + h2 + q.phi;
-                        let mut gd = [0.0; 3];
-                        for a in 0..3 {
-                            gd[a] = sij * (g1[a] - g2[a] + q.dphi * u[a]);
-                        }
-                        let mut pij = 0.0; // dE/d(r_ij^2) from the cut-off and screening
-                        let mut fj = [0.0; 3];
-                        if sij.abs() >= S_ZERO && (sij - 1.0).abs() >= S_ZERO {
-                            let dfc = dfcut((p.rc - r) / p.delr).1;
-                            pij += -hsum * q.scr * dfc / p.delr / (2.0 * r);
-                            if !filled {
-                                ch.g.fill(&ctx, i);
-                                filled = true;
-                            }
-                            screening_forces(
-                                &ctx,
-                                ei,
-                                &ch.g,
-                                q.e as usize,
-                                hsum * sij,
-                                &mut pij,
-                                &mut fi,
-                                &mut fj,
-                                &mut part,
-                            );
-                        }
-                        for a in 0..3 {
-                            let t = gd[a] + 2.0 * pij * d[a];
-                            fi[a] += t;
-                            fj[a] -= t;
-                        }
-                        part.scatter.push((q.j, fj));
-                        if want_virial {
-                            for a in 0..3 {
-                                for b in 0..3 {
-                                    part.virial[a][b] -= (gd[a] + 2.0 * pij * d[a]) * d[b];
-                                }
-                            }
-                        }
-                    }
-                    f_own[o] = Vector3::from(fi);
-                }
-                part
-            })
+            .map(|(c, (ch, f_own))| ch.forces(&ctx, atoms_of(c), &coef, want_virial, f_own))
             .collect();
         // the listed forces, added in chunk order
         for (ch, part) in chunks.iter_mut().zip(parts) {
