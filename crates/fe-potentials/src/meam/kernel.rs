@@ -53,6 +53,10 @@ fn owns(i: usize, j: u32, s: [i8; 3]) -> bool {
     j > i || (j == i && s > [0, 0, 0])
 }
 
+/// One entry of a [`RowGeometry`] before sorting: displacement, squared length, neighbour,
+/// image shift and bucket.
+type Entry = ([f64; 3], f64, u32, [i8; 3], u8);
+
 /// Buckets of squared distance in a [`RowGeometry`].
 const BUCKETS: usize = 16;
 
@@ -75,8 +79,8 @@ pub(super) struct RowGeometry {
     end: [usize; BUCKETS],
     /// Buckets per unit of r^2.
     scale: f64,
-    /// The entries in list order before sorting, and their buckets.
-    tmp: Vec<([f64; 3], f64, u32, [i8; 3], u8)>,
+    /// The entries in list order before sorting.
+    tmp: Vec<Entry>,
 }
 
 impl RowGeometry {
