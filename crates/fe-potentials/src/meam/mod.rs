@@ -66,6 +66,8 @@ pub struct Meam {
     tables: Vec<PairTable>,
     /// -beta_l / re per element, for the atomic density derivatives.
     dlog: Vec<[f64; 4]>,
+    /// The kernel's buffers, kept between calls.
+    scratch: kernel::Scratch,
 }
 
 impl Meam {
@@ -166,6 +168,7 @@ impl Meam {
             rho_ref,
             tables,
             dlog,
+            scratch: kernel::Scratch::default(),
         })
     }
 

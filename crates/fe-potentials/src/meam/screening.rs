@@ -1,8 +1,25 @@
 //! MEAM many-body screening (Baskes 1997 ellipse): the factor $S_{ikj}$ of one triplet, the
-//! product $S_{ij}$ of a pair, and the forces that come from its derivative.
+//! product $S_{ij}$ of a pair with its partially screening atoms, and the forces that come
+//! from its derivative.
 
 use super::funcs::dfcut;
 use super::kernel::{Ctx, Partial, RowGeometry};
+
+/// A partially screening atom k (0 < S_ikj < 1) of a pair (i, j), as [`screening_forces`]
+/// needs it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Screener {
+    /// The atom k.
+    k: u32,
+    /// r_k - r_i (A).
+    dik: [f64; 3],
+    s: f64,
+    ds_dc: f64,
+    x: f64,
+    y: f64,
+    cx: f64,
+    cy: f64,
+}
 
 /// One screening triplet (i, j, k): the factor S_ikj and, when 0 < S_ikj < 1, what its
 /// derivative needs.
@@ -57,87 +74,89 @@ impl Ctx<'_> {
         }
     }
 
-    /// $S_{ij} = \prod_k S_{ikj}$ for the entry `e` (local index in the row of i).
-    pub(super) fn screening(&self, i: usize, g: &RowGeometry, e: usize) -> f64 {
-        let row = self.list.row(i);
-        let ei = usize::from(self.species[i]);
-        let ej = usize::from(self.species[self.nb[row.start + e] as usize]);
+    /// $S_{ij} = \prod_k S_{ikj}$ for the entry `e` of the row geometry `g` of an atom of
+    /// element `ei`. The partially screening atoms are appended to `out` (nothing is
+    /// appended when the result is 0).
+    pub(super) fn screening(
+        &self,
+        ei: usize,
+        g: &RowGeometry,
+        e: usize,
+        out: &mut Vec<Screener>,
+    ) -> f64 {
+        let start = out.len();
+        let ej = usize::from(g.sp[e]);
         let rij2 = g.r2[e];
         let rbound = self.m.p.ebound[self.m.p.ab(ei, ej)] * rij2;
         let dij = g.d[e];
         let mut s = 1.0;
-        for k in 0..g.d.len() {
-            if k == e || g.r2[k] > rbound {
+        let n = g.within(rbound);
+        for (k, (&rik2, &dik)) in g.r2[..n].iter().zip(&g.d[..n]).enumerate() {
+            if rik2 > rbound || k == e {
                 continue;
             }
-            let dik = g.d[k];
             let djk = [dik[0] - dij[0], dik[1] - dij[1], dik[2] - dij[2]];
             let rjk2 = djk[0] * djk[0] + djk[1] * djk[1] + djk[2] * djk[2];
             if rjk2 > rbound {
                 continue;
             }
-            let ek = usize::from(self.species[self.nb[row.start + k] as usize]);
-            match self.triplet(ei, ej, ek, rij2, g.r2[k], rjk2) {
+            let ek = usize::from(g.sp[k]);
+            match self.triplet(ei, ej, ek, rij2, rik2, rjk2) {
                 Triplet::None => {}
-                Triplet::Full => return 0.0,
-                Triplet::Partial { s: sk, .. } => s *= sk,
+                Triplet::Full => {
+                    out.truncate(start);
+                    return 0.0;
+                }
+                Triplet::Partial {
+                    s: sk,
+                    ds_dc,
+                    x,
+                    y,
+                    cx,
+                    cy,
+                } => {
+                    s *= sk;
+                    out.push(Screener {
+                        k: g.nb[k],
+                        dik,
+                        s: sk,
+                        ds_dc,
+                        x,
+                        y,
+                        cx,
+                        cy,
+                    });
+                }
             }
         }
         s
     }
 }
 
-/// Forces from the screening of the owned pair (i, j) (entry `e` of the row of i) by every
-/// partially screening atom k: with $w = H s_{ij}\, (\partial S_{ikj}/\partial C)/S_{ikj}$ and
-/// $E$ depending on the squared distances q through C, adds $\partial E/\partial q_{ij}$ to
-/// `pij`, the i part to `fi`, the j part to `fj`, lists the k parts, and adds the k-triangle
-/// virial.
+/// Forces from the screening of the owned pair (i, j) (displacement `dij`, squared length
+/// `rij2`) by its partially screening atoms `screeners`: with
+/// $w = H s_{ij}\, (\partial S_{ikj}/\partial C)/S_{ikj}$ and $E$ depending on the squared
+/// distances q through C, adds $\partial E/\partial q_{ij}$ to `pij`, the i part to `fi`,
+/// the j part to `fj`, lists the k parts, and adds the k-triangle virial.
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
 pub(super) fn screening_forces(
-    ctx: &Ctx<'_>,
-    i: usize,
-    g: &RowGeometry,
-    e: usize,
+    screeners: &[Screener],
+    dij: [f64; 3],
+    rij2: f64,
     h_s: f64,
     pij: &mut f64,
     fi: &mut [f64; 3],
     fj: &mut [f64; 3],
     part: &mut Partial,
 ) {
-    let row = ctx.list.row(i);
-    let p = &ctx.m.p;
-    let ei = usize::from(ctx.species[i]);
-    let ej = usize::from(ctx.species[ctx.nb[row.start + e] as usize]);
-    let rij2 = g.r2[e];
-    let rbound = p.ebound[p.ab(ei, ej)] * rij2;
-    let dij = g.d[e];
-    for k in 0..g.d.len() {
-        if k == e || g.r2[k] > rbound {
-            continue;
-        }
-        let dik = g.d[k];
+    for sc in screeners {
+        let dik = sc.dik;
         let djk = [dik[0] - dij[0], dik[1] - dij[1], dik[2] - dij[2]];
-        let rjk2 = djk[0] * djk[0] + djk[1] * djk[1] + djk[2] * djk[2];
-        if rjk2 > rbound {
-            continue;
-        }
-        let ek = usize::from(ctx.species[ctx.nb[row.start + k] as usize]);
-        let Triplet::Partial {
-            s,
-            ds_dc,
-            x,
-            y,
-            cx,
-            cy,
-        } = ctx.triplet(ei, ej, ek, rij2, g.r2[k], rjk2)
-        else {
-            continue;
-        };
-        let w = h_s * ds_dc / s;
-        let p_ik = w * cx / rij2;
-        let p_jk = w * cy / rij2;
-        *pij -= w * (x * cx + y * cy) / rij2;
+        let w = h_s * sc.ds_dc / sc.s;
+        let p_ik = w * sc.cx / rij2;
+        let p_jk = w * sc.cy / rij2;
+        *pij -= w * (sc.x * sc.cx + sc.y * sc.cy) / rij2;
         let mut fk = [0.0; 3];
         for a in 0..3 {
             let ti = 2.0 * p_ik * dik[a];
@@ -146,7 +165,7 @@ pub(super) fn screening_forces(
             fj[a] += tj;
             fk[a] = -(ti + tj);
         }
-        part.scatter.push((ctx.nb[row.start + k], fk));
+        part.scatter.push((sc.k, fk));
         for a in 0..3 {
             for b in 0..3 {
                 part.virial[a][b] -= 2.0 * (p_ik * dik[a] * dik[b] + p_jk * djk[a] * djk[b]);
