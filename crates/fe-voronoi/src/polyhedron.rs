@@ -112,6 +112,8 @@ pub struct Polyhedron {
     vdeg: Vec<u32>,
     nbr: Vec<u32>,
     nfid: Vec<u32>,
+    /// Back pointers: `w = nbr[vstart[v] + k]` lists `v` at `nbr[vstart[w] + nbp[..]]`.
+    nbp: Vec<u32>,
     planes: Vec<PlaneRec>,
     /// The faces of the cell (indices into `planes`), in the order they were made.
     live: Vec<u32>,
@@ -124,6 +126,7 @@ pub struct Polyhedron {
     outm: Vec<u32>,
     sval: Vec<f64>,
     stack: Vec<u32>,
+    outl: Vec<u32>,
     bnd: Vec<Boundary>,
     bnext: Vec<u32>,
     bprev: Vec<u32>,
@@ -274,7 +277,8 @@ impl Polyhedron {
             }
         }
         self.update_radius();
-        self.graph_from_polys()
+        self.graph_parallelepiped(det > 0.0);
+        Ok(())
     }
 
     fn update_radius(&mut self) {
@@ -350,6 +354,7 @@ impl Polyhedron {
         self.vdeg.clear();
         self.nbr.clear();
         self.nfid.clear();
+        self.nbp.clear();
         self.planes.clear();
         self.live.clear();
         self.faces.clear();

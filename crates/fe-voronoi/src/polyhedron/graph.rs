@@ -49,12 +49,9 @@ impl Iterator for FaceWalk<'_> {
             return None;
         }
         let (v, k) = self.cur;
-        let w = self.p.nbr[(self.p.vstart[v as usize] + k) as usize];
-        let Some(pos) = self.p.position(w, v) else {
-            self.left = 0;
-            return Some((v, w));
-        };
-        let next = (w, self.p.prev_slot(w, pos));
+        let slot = (self.p.vstart[v as usize] + k) as usize;
+        let w = self.p.nbr[slot];
+        let next = (w, self.p.prev_slot(w, self.p.nbp[slot]));
         self.left = if next == self.start { 0 } else { self.left - 1 };
         self.cur = next;
         Some((v, w))
@@ -157,8 +154,10 @@ impl Polyhedron {
         let gen = self.gen;
         self.stack.clear();
         self.bnd.clear();
+        self.outl.clear();
         self.outm[v as usize] = gen;
         self.stack.push(v);
+        self.outl.push(v);
         while let Some(u) = self.stack.pop() {
             let s = self.vstart[u as usize];
             for k in 0..self.vdeg[u as usize] {
@@ -170,8 +169,9 @@ impl Polyhedron {
                 if sw > tol {
                     self.outm[w as usize] = gen;
                     self.stack.push(w);
+                    self.outl.push(w);
                 } else if sw < -tol {
-                    let pw = self.position(w, u)?;
+                    let pw = self.nbp[(s + k) as usize];
                     let su = self.sval[u as usize];
                     let (xw, xu) = (self.verts[w as usize], self.verts[u as usize]);
                     self.bnd.push(Boundary {
@@ -207,7 +207,7 @@ impl Polyhedron {
                 let q = self.prev_slot(b, p);
                 let c = self.nbr[(self.vstart[b as usize] + q) as usize];
                 if self.outm[c as usize] == gen {
-                    p = self.position(c, b)?;
+                    p = self.nbp[(self.vstart[b as usize] + q) as usize];
                     b = c;
                     steps += 1;
                     if steps > limit {
@@ -246,10 +246,13 @@ impl Polyhedron {
             let fid_a = self.nfid[sw];
             let fid_b = self.nfid[(self.vstart[u as usize] + k) as usize];
             self.nbr[sw] = xi;
+            self.nbp[sw] = 0;
             self.verts.push(x);
             self.vstart.push(self.nbr.len() as u32);
             self.vdeg.push(3);
-            self.nbr.extend_from_slice(&[w, base + self.bprev[i], base + self.bnext[i]]);
+            self.nbr
+                .extend_from_slice(&[w, base + self.bprev[i], base + self.bnext[i]]);
+            self.nbp.extend_from_slice(&[pw, 2, 1]);
             self.nfid.extend_from_slice(&[fid_b, np, fid_a]);
             let a = &mut self.planes[fid_a as usize];
             a.v = xi;
@@ -262,51 +265,108 @@ impl Polyhedron {
             v: base,
             k: 1,
         });
-        let outm = &self.outm;
-        let planes = &self.planes;
-        self.live.retain(|&f| {
-            let v = planes[f as usize].v as usize;
-            v >= nv || outm[v] != gen
-        });
+        // Faces whose walk started at a removed vertex and got no new edge are gone.
+        let mut kept = 0;
+        for j in 0..self.live.len() {
+            let f = self.live[j];
+            let v = self.planes[f as usize].v as usize;
+            if v >= nv || self.outm[v] != gen {
+                self.live[kept] = f;
+                kept += 1;
+            }
+        }
+        self.live.truncate(kept);
         self.live.push(np);
-        // 5. Drop the outside vertices and renumber.
+        // 5. Drop the outside vertices: the kept ones numbered past the new count move into
+        // their places (their neighbours found through the back pointers).
         let total = self.verts.len();
+        let newlen = total - self.outl.len();
         self.remap.clear();
-        self.remap.resize(total, u32::MAX);
-        let mut wv = 0usize;
-        let mut wp = 0usize;
-        let mut r2max = 0.0f64;
-        for r in 0..total {
-            if r < nv && self.outm[r] == gen {
+        self.remap.resize(total - newlen, u32::MAX);
+        let mut holes = self.outl.iter().filter(|&&o| (o as usize) < newlen);
+        for m in newlen..total {
+            if m < nv && self.outm[m] == gen {
                 continue;
             }
-            self.remap[r] = wv as u32;
-            let s = self.vstart[r] as usize;
-            let m = self.vdeg[r] as usize;
-            self.nbr.copy_within(s..s + m, wp);
-            self.nfid.copy_within(s..s + m, wp);
-            self.vstart[wv] = wp as u32;
-            self.vdeg[wv] = m as u32;
-            let x = self.verts[r];
-            r2max = r2max.max(x.norm_squared());
-            self.verts[wv] = x;
-            wv += 1;
-            wp += m;
+            let h = *holes.next()?;
+            self.verts[h as usize] = self.verts[m];
+            let (s, deg) = (self.vstart[m], self.vdeg[m]);
+            self.vstart[h as usize] = s;
+            self.vdeg[h as usize] = deg;
+            for slot in s..s + deg {
+                let (x, p) = (self.nbr[slot as usize], self.nbp[slot as usize]);
+                self.nbr[(self.vstart[x as usize] + p) as usize] = h;
+            }
+            self.remap[m - newlen] = h;
         }
-        self.verts.truncate(wv);
-        self.vstart.truncate(wv);
-        self.vdeg.truncate(wv);
-        self.nbr.truncate(wp);
-        self.nfid.truncate(wp);
-        for x in self.nbr.iter_mut() {
-            *x = self.remap[*x as usize];
-        }
+        self.verts.truncate(newlen);
+        self.vstart.truncate(newlen);
+        self.vdeg.truncate(newlen);
         for &f in &self.live {
             let pl = &mut self.planes[f as usize];
-            pl.v = self.remap[pl.v as usize];
+            if pl.v as usize >= newlen {
+                pl.v = self.remap[pl.v as usize - newlen];
+            }
         }
-        self.max_r2 = r2max;
+        self.max_r2 = self
+            .verts
+            .iter()
+            .map(|x| x.norm_squared())
+            .fold(0.0, f64::max);
         Some(Clip::Cut)
+    }
+
+    /// The graph of the parallelepiped whose polygons `reset_parallelepiped` just made:
+    /// vertex $m = i + 2j + 4k$ at $o + i a + j b + k c$, face $2 r + s$ the one at $s_r = s$.
+    /// `right_handed` when $a \cdot (b \times c) > 0$.
+    pub(super) fn graph_parallelepiped(&mut self, right_handed: bool) {
+        self.vstart.clear();
+        self.vdeg.clear();
+        self.nbr.clear();
+        self.nbp.clear();
+        self.nfid.clear();
+        self.planes.clear();
+        self.live.clear();
+        for f in &self.faces {
+            self.planes.push(PlaneRec {
+                normal: f.normal,
+                offset: f.offset,
+                id: f.id,
+                v: 0,
+                k: 0,
+            });
+        }
+        for m in 0..8u32 {
+            // Counter-clockwise seen from outside: axes (0, 1, 2) at the corner (1, 1, 1) of a
+            // right-handed box; each mirror (a zero bit, or left-handed edges) reverses it.
+            let zeros = 3 - m.count_ones();
+            let axes: [u32; 3] = if right_handed == (zeros % 2 == 0) {
+                [0, 1, 2]
+            } else {
+                [0, 2, 1]
+            };
+            self.vstart.push(3 * m);
+            self.vdeg.push(3);
+            for k in 0..3 {
+                let (p, q) = (axes[k], axes[(k + 1) % 3]);
+                let r = 3 - p - q;
+                let w = m ^ (1 << p);
+                self.nbr.push(w);
+                let f = 2 * r + ((m >> r) & 1);
+                self.nfid.push(f);
+                let pl = &mut self.planes[f as usize];
+                pl.v = m;
+                pl.k = k as u32;
+            }
+        }
+        for slot in 0..24 {
+            let (v, w) = (slot as u32 / 3, self.nbr[slot]);
+            // w lists its neighbour v along the same axis; find its slot.
+            let ws = 3 * w as usize;
+            let p = (0..3).find(|&j| self.nbr[ws + j] == v).unwrap_or(0);
+            self.nbp.push(p as u32);
+        }
+        self.live.extend(0..6);
     }
 
     /// Fill the face polygons (`faces`, `idx`) from the graph.
@@ -406,6 +466,18 @@ impl Polyhedron {
             }
             if self.remap[s + m - 1] != self.nbr[s] {
                 return Err(bad());
+            }
+        }
+        // Back pointers: where each edge's far end lists the near one.
+        self.nbp.clear();
+        self.nbp.resize(total as usize, 0);
+        for v in 0..nv {
+            let s = self.vstart[v] as usize;
+            for slot in s..s + self.vdeg[v] as usize {
+                let w = self.nbr[slot];
+                self.nbp[slot] = self.position(w, v as u32).ok_or_else(|| {
+                    VoronoiError::InvalidInput("degenerate cell: an edge is one-sided".into())
+                })?;
             }
         }
         // Each face starts at its first vertex, on the edge to its second.
