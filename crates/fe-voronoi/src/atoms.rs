@@ -462,13 +462,7 @@ impl Context<'_> {
     /// half-spaces alone (had that intersection a point outside the cube, the segment to it
     /// from the atom would leave the cell through a candidate's plane, which it cannot cross),
     /// so a cube smaller than the search radius is exact whenever none of its faces remain.
-    fn build_cell(
-        &self,
-        w: &mut Worker,
-        i: usize,
-        radius: f64,
-        half: f64,
-    ) -> Result<Option<f64>> {
+    fn build_cell(&self, w: &mut Worker, i: usize, radius: f64, half: f64) -> Result<Option<f64>> {
         w.cands.sort_unstable_by(|a, b| a.d2.total_cmp(&b.d2));
         let h = half;
         let ri = self.structure.positions()[i];

@@ -2,10 +2,17 @@
 //! half-spaces, as every Voronoi cell of the crate (atoms and grains) is built.
 //!
 //! A [`Polyhedron`] holds its vertices and, for every face, the plane that made it (unit
-//! outward normal $\hat n$, offset $d$ with $\hat n \cdot x = d$ on the face), the caller's id of
-//! what generated the plane, and the face's vertex polygon, ordered counter-clockwise seen
-//! from outside (along $+\hat n$). [`Polyhedron::clip`] keeps the part of the cell in the
-//! half-space $n \cdot x \le d$.
+//! outward normal $\hat n$, offset $d$ with $\hat n \cdot x = d$ on the face) and the caller's id
+//! of what generated the plane; face polygons come out counter-clockwise seen from outside
+//! (along $+\hat n$). [`Polyhedron::clip`] keeps the part of the cell in the half-space
+//! $n \cdot x \le d$.
+//!
+//! The cell is a vertex-edge graph (each vertex with its neighbours in order around it), and
+//! a cut visits only the vertices the plane removes, found by walking uphill in the plane's
+//! distance from one vertex (the module `graph`). When a vertex next to the removed ones lies
+//! on the plane within the tolerance below (perfect lattices, 4 or more planes through a
+//! vertex), the cut falls back to clipping every face polygon (Sutherland-Hodgman; the module
+//! `polygon_clip`) and the graph is rebuilt from the polygons. Both give the same cell.
 //!
 //! # Tolerance and degenerate inputs
 //!
@@ -332,7 +339,6 @@ impl Polyhedron {
         }
         self.clip_unit(&n, d, tol, id)
     }
-
 
     /// The clip by a unit-normal plane: the graph cut, or the polygon clip when a vertex next
     /// to the removed ones lies on the plane within `tol`.

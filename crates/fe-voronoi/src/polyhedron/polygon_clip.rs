@@ -11,35 +11,35 @@ impl Polyhedron {
     /// the new cell (the caller rebuilds the graph from them); on [`Clip::Emptied`] everything
     /// is cleared.
     pub(super) fn polygon_clip(&mut self, n: &Vector3<f64>, d: f64, tol: f64, id: usize) -> Clip {
-    self.dist.clear();
-    self.class.clear();
-    let mut n_out = 0usize;
-    let mut n_in = 0usize;
-    for v in &self.verts {
-        let s = n.dot(v) - d;
-        let c = if s > tol {
-            n_out += 1;
-            OUT
-        } else if s < -tol {
-            n_in += 1;
-            IN
-        } else {
-            ON
-        };
-        self.dist.push(s);
-        self.class.push(c);
-    }
-    if n_out == 0 {
-        return Clip::Unchanged;
-    }
-    if n_in == 0 {
-        self.make_empty();
-        return Clip::Emptied;
-    }
-    self.cut();
-    self.new_faces_push_plane(n, d, id);
-    self.compact(self.plane_pts.len() >= 3);
-    Clip::Cut
+        self.dist.clear();
+        self.class.clear();
+        let mut n_out = 0usize;
+        let mut n_in = 0usize;
+        for v in &self.verts {
+            let s = n.dot(v) - d;
+            let c = if s > tol {
+                n_out += 1;
+                OUT
+            } else if s < -tol {
+                n_in += 1;
+                IN
+            } else {
+                ON
+            };
+            self.dist.push(s);
+            self.class.push(c);
+        }
+        if n_out == 0 {
+            return Clip::Unchanged;
+        }
+        if n_in == 0 {
+            self.make_empty();
+            return Clip::Emptied;
+        }
+        self.cut();
+        self.new_faces_push_plane(n, d, id);
+        self.compact(self.plane_pts.len() >= 3);
+        Clip::Cut
     }
 
     /// Clip every face polygon (Sutherland-Hodgman) against the classified vertices;
