@@ -54,10 +54,6 @@ pub const WALL: usize = usize::MAX;
 
 /// Candidate search radius in units of $v^{1/3}$.
 const CUTOFF_FACTOR: f64 = 1.6;
-/// Half-width of the starting cube of the first pass, in units of the candidate radius: cells
-/// of dense structures reach about half the candidate radius, and a cell the cube still
-/// bounds is redone from the full cube.
-const START_CUBE: f64 = 0.6;
 /// Atoms per parallel work unit.
 const CHUNK: usize = 256;
 /// Face ids of the starting cube and of the walls (above every candidate index).
@@ -407,7 +403,7 @@ impl Context<'_> {
                     shift: s.map(i32::from),
                 });
             }
-            match self.build_cell(w, i, rc, START_CUBE * rc)? {
+            match self.build_cell(w, i, rc)? {
                 None => {
                     let start = out.faces.len();
                     let mut c = self.collect(w, &mut out.faces);
@@ -443,7 +439,7 @@ impl Context<'_> {
                 shift: h.shift,
             });
         }
-        Ok(match self.build_cell(w, i, radius, radius)? {
+        Ok(match self.build_cell(w, i, radius)? {
             None => {
                 let mut faces = Vec::new();
                 let mut c = self.collect(w, &mut faces);
@@ -454,17 +450,11 @@ impl Context<'_> {
         })
     }
 
-    /// Clip the cell of atom `i`, starting from the cube of half-width `half` about it, by the
-    /// candidates in `w.cands` (every atom image closer than `radius`). `None` when the cell is
-    /// proven exact, otherwise the radius to search next.
-    ///
-    /// A cell left with no face of the starting cube is the intersection of the candidates'
-    /// half-spaces alone (had that intersection a point outside the cube, the segment to it
-    /// from the atom would leave the cell through a candidate's plane, which it cannot cross),
-    /// so a cube smaller than the search radius is exact whenever none of its faces remain.
-    fn build_cell(&self, w: &mut Worker, i: usize, radius: f64, half: f64) -> Result<Option<f64>> {
+    /// Clip the cell of atom `i` by the candidates in `w.cands` (every atom image closer than
+    /// `radius`). `None` when the cell is proven exact, otherwise the radius to search next.
+    fn build_cell(&self, w: &mut Worker, i: usize, radius: f64) -> Result<Option<f64>> {
         w.cands.sort_unstable_by(|a, b| a.d2.total_cmp(&b.d2));
-        let h = half;
+        let h = radius;
         let ri = self.structure.positions()[i];
         let cube = [
             Vector3::new(2.0 * h, 0.0, 0.0),
@@ -493,14 +483,10 @@ impl Context<'_> {
             w.cell.clip(&c.d, 0.5 * c.d2, k)?;
         }
         let r2 = w.cell.max_radius_sq();
-        let bounded = !w.cell.face_ids().any(|id| id == CUBE_ID);
-        if half < radius && !bounded {
-            // The small starting cube still bounds the cell: redo it from the full cube.
-            return Ok(Some(radius));
-        }
         if closed || 4.0 * r2 <= radius * radius {
             return Ok(None);
         }
+        let bounded = !w.cell.face_ids().any(|id| id == CUBE_ID);
         let r = 2.0 * r2.sqrt();
         Ok(Some(if bounded {
             // The true cell lies inside the current one: images within 2 R are all it needs.
