@@ -727,6 +727,44 @@ mod tests {
         }
     }
 
+    /// The graph cut and the face-polygon clip (its fallback) give the same cells.
+    #[test]
+    fn graph_cut_matches_polygon_clip() {
+        let mut rng = Pcg64::seed_from_u64(14);
+        for _ in 0..50 {
+            let (mut g, mut q) = (cube(1.0), cube(1.0));
+            for k in 0..25 {
+                let n = Vector3::new(
+                    rng.gen_range(-1.0..1.0),
+                    rng.gen_range(-1.0..1.0),
+                    rng.gen_range(-1.0..1.0),
+                );
+                let d = rng.gen_range(0.2..1.0) * n.norm();
+                let cg = g.clip(&n, d, k).unwrap();
+                // The polygon clip alone, on the same unit-normal plane and tolerance.
+                let (nu, du) = (n / n.norm(), d / n.norm());
+                let tol = q.tolerance();
+                q.polys_from_graph();
+                let cq = if du > q.max_radius_sq().sqrt() + tol {
+                    Clip::Unchanged
+                } else {
+                    q.polygon_clip(&nu, du, tol, k)
+                };
+                if cq == Clip::Cut {
+                    q.graph_from_polys().unwrap();
+                }
+                assert_eq!(cg, cq);
+                assert!((g.volume() - q.volume()).abs() < 1e-13);
+                let mut a: Vec<usize> = g.face_ids().collect();
+                let mut b: Vec<usize> = q.face_ids().collect();
+                a.sort_unstable();
+                b.sort_unstable();
+                assert_eq!(a, b);
+            }
+            check_invariants(&g);
+        }
+    }
+
     /// The cell does not depend on the order of the cuts.
     #[test]
     fn order_independent() {
