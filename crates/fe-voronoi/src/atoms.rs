@@ -343,6 +343,7 @@ struct Candidate {
 struct Worker {
     cell: Polyhedron,
     cands: Vec<Candidate>,
+    areas: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -496,16 +497,15 @@ impl Context<'_> {
     }
 
     /// Volume, counted faces and (when stored) the face list of the cell in `w.cell`.
-    fn collect(&self, w: &Worker, faces: &mut Vec<AtomFace>) -> CellOut {
+    fn collect(&self, w: &mut Worker, faces: &mut Vec<AtomFace>) -> CellOut {
         let opts = self.options;
         let p = &w.cell;
         let mut out = CellOut {
-            volume: p.volume(),
+            volume: p.volume_and_face_areas(&mut w.areas),
             min_face_area: f64::INFINITY,
             ..CellOut::default()
         };
-        for f in 0..p.n_faces() {
-            let area = p.face_area(f);
+        for (f, &area) in w.areas.iter().enumerate() {
             if opts.face_area_threshold > 0.0 && area <= opts.face_area_threshold {
                 continue;
             }

@@ -2,10 +2,17 @@
 //! half-spaces, as every Voronoi cell of the crate (atoms and grains) is built.
 //!
 //! A [`Polyhedron`] holds its vertices and, for every face, the plane that made it (unit
-//! outward normal $\hat n$, offset $d$ with $\hat n \cdot x = d$ on the face), the caller's id of
-//! what generated the plane, and the face's vertex polygon, ordered counter-clockwise seen
-//! from outside (along $+\hat n$). [`Polyhedron::clip`] keeps the part of the cell in the
-//! half-space $n \cdot x \le d$.
+//! outward normal $\hat n$, offset $d$ with $\hat n \cdot x = d$ on the face) and the caller's id
+//! of what generated the plane; face polygons come out counter-clockwise seen from outside
+//! (along $+\hat n$). [`Polyhedron::clip`] keeps the part of the cell in the half-space
+//! $n \cdot x \le d$.
+//!
+//! The cell is a vertex-edge graph (each vertex with its neighbours in order around it), and
+//! a cut visits only the vertices the plane removes, found by walking uphill in the plane's
+//! distance from one vertex (the module `graph`). When a vertex next to the removed ones lies
+//! on the plane within the tolerance below (perfect lattices, 4 or more planes through a
+//! vertex), the cut falls back to clipping every face polygon (Sutherland-Hodgman; the module
+//! `polygon_clip`) and the graph is rebuilt from the polygons. Both give the same cell.
 //!
 //! # Tolerance and degenerate inputs
 //!
@@ -35,6 +42,9 @@
 use nalgebra::Vector3;
 
 use crate::error::{Result, VoronoiError};
+
+mod graph;
+mod polygon_clip;
 
 /// Relative tolerance of the vertex-plane classification (times the cell size $R$).
 pub const RELATIVE_TOLERANCE: f64 = 1e-10;
@@ -68,7 +78,8 @@ pub struct Face {
     pub vertices: Vec<Vector3<f64>>,
 }
 
-/// Face record: plane, id and a slice of the shared vertex-index buffer.
+/// Face record of the polygon representation: plane, id and a slice of the shared
+/// vertex-index buffer.
 #[derive(Debug, Clone, Copy)]
 struct FaceRec {
     normal: Vector3<f64>,
@@ -78,7 +89,23 @@ struct FaceRec {
     len: u32,
 }
 
+/// A face of the graph representation: its plane, the caller's id and one directed edge
+/// `v -> nbr[vstart[v] + k]` of its counter-clockwise boundary (where a walk starts).
+#[derive(Debug, Clone, Copy)]
+struct PlaneRec {
+    normal: Vector3<f64>,
+    offset: f64,
+    id: usize,
+    v: u32,
+    k: u32,
+}
+
 /// A convex polyhedron built from a parallelepiped by half-space clipping.
+///
+/// The cell is held as a vertex-edge graph: every vertex has its neighbours in
+/// counter-clockwise order seen from outside, and for each of its edges the face whose
+/// counter-clockwise boundary runs along that edge away from the vertex. Faces are walked on
+/// the graph, never stored as polygons (see [`Polyhedron::clip`] for the cut).
 ///
 /// The struct keeps scratch buffers so that [`Polyhedron::reset_parallelepiped`] followed by
 /// many [`Polyhedron::clip`] calls allocates nothing once the buffers have grown; one
@@ -86,21 +113,54 @@ struct FaceRec {
 #[derive(Debug, Clone, Default)]
 pub struct Polyhedron {
     verts: Vec<Vector3<f64>>,
-    faces: Vec<FaceRec>,
-    idx: Vec<u32>,
+    // graph: vertex v has neighbours nbr[vstart[v]..vstart[v] + vdeg[v]] (counter-clockwise
+    // seen from outside) and nfid[..] the faces (indices into `planes`) of those edges
+    vstart: Vec<u32>,
+    vdeg: Vec<u32>,
+    nbr: Vec<u32>,
+    nfid: Vec<u32>,
+    /// Back pointers: `w = nbr[vstart[v] + k]` lists `v` at `nbr[vstart[w] + nbp[..]]`.
+    nbp: Vec<u32>,
+    planes: Vec<PlaneRec>,
+    /// The faces of the cell (indices into `planes`), in the order they were made.
+    live: Vec<u32>,
     /// Largest squared vertex distance from the origin.
     max_r2: f64,
     empty: bool,
-    // scratch
+    // scratch of the graph cut
+    gen: u32,
+    seen: Vec<u32>,
+    outm: Vec<u32>,
+    sval: Vec<f64>,
+    stack: Vec<u32>,
+    outl: Vec<u32>,
+    bnd: Vec<Boundary>,
+    bnext: Vec<u32>,
+    bprev: Vec<u32>,
+    remap: Vec<u32>,
+    // the polygon representation, used by the fallback clip only
+    faces: Vec<FaceRec>,
+    idx: Vec<u32>,
+    // scratch of the polygon clip
     dist: Vec<f64>,
     class: Vec<u8>,
-    remap: Vec<u32>,
     new_faces: Vec<FaceRec>,
     new_idx: Vec<u32>,
     edge_cache: Vec<(u32, u32, u32)>,
     segments: Vec<(u32, u32)>,
     chain_ok: bool,
     plane_pts: Vec<(f64, u32)>,
+}
+
+/// An edge from a removed vertex `u` (its `k`-th) to a kept vertex `w` (where `u` is the
+/// `pw`-th neighbour), with the point `x` where the plane crosses it.
+#[derive(Debug, Clone, Copy)]
+struct Boundary {
+    u: u32,
+    k: u32,
+    w: u32,
+    pw: u32,
+    x: Vector3<f64>,
 }
 
 const OUT: u8 = 2;
@@ -224,6 +284,7 @@ impl Polyhedron {
             }
         }
         self.update_radius();
+        self.graph_parallelepiped(det > 0.0);
         Ok(())
     }
 
@@ -276,256 +337,36 @@ impl Polyhedron {
         if d > r + tol {
             return Ok(Clip::Unchanged);
         }
-        self.dist.clear();
-        self.class.clear();
-        let mut n_out = 0usize;
-        let mut n_in = 0usize;
-        for v in &self.verts {
-            let s = n.dot(v) - d;
-            let c = if s > tol {
-                n_out += 1;
-                OUT
-            } else if s < -tol {
-                n_in += 1;
-                IN
-            } else {
-                ON
-            };
-            self.dist.push(s);
-            self.class.push(c);
-        }
-        if n_out == 0 {
-            return Ok(Clip::Unchanged);
-        }
-        if n_in == 0 {
-            self.verts.clear();
-            self.faces.clear();
-            self.idx.clear();
-            self.max_r2 = 0.0;
-            self.empty = true;
-            return Ok(Clip::Emptied);
-        }
-        self.cut();
-        self.new_faces_push_plane(&n, d, id);
-        self.compact(self.plane_pts.len() >= 3);
-        Ok(Clip::Cut)
+        self.clip_unit(&n, d, tol, id)
     }
 
-    /// Clip every face polygon (Sutherland-Hodgman) against the classified vertices;
-    /// intersection vertices are appended to `verts`, shared by the two faces of their edge;
-    /// the vertices on the plane are gathered in `plane_pts`.
-    fn cut(&mut self) {
-        self.new_faces.clear();
-        self.new_idx.clear();
-        self.edge_cache.clear();
-        self.plane_pts.clear();
-        self.segments.clear();
-        self.chain_ok = true;
-        for f in 0..self.faces.len() {
-            let rec = self.faces[f];
-            let (s0, len) = (rec.start as usize, rec.len as usize);
-            let ids = &self.idx[s0..s0 + len];
-            let mut any_out = false;
-            let mut any_in = false;
-            for &a in ids {
-                match self.class[a as usize] {
-                    OUT => any_out = true,
-                    IN => any_in = true,
-                    _ => {
-                        if !self.plane_pts.iter().any(|p| p.1 == a) {
-                            self.plane_pts.push((0.0, a));
-                        }
-                    }
-                }
-            }
-            if !any_in {
-                continue;
-            }
-            let start = self.new_idx.len();
-            if !any_out {
-                // An edge of an untouched face lying in the plane is an edge of the new
-                // face, traversed the other way.
-                if self.plane_pts.len() >= 2 {
-                    let mut a = ids[len - 1];
-                    for &b in ids {
-                        if self.class[a as usize] == ON && self.class[b as usize] == ON {
-                            self.segments.push((b, a));
-                        }
-                        a = b;
-                    }
-                }
-                self.new_idx.extend_from_slice(ids);
-                self.new_faces.push(FaceRec {
-                    start: start as u32,
-                    ..rec
-                });
-                continue;
-            }
-            let mut a = ids[len - 1];
-            let mut ca = self.class[a as usize];
-            // Where the polygon leaves the kept side and comes back, on the plane.
-            let (mut exit, mut entry) = (None, None);
-            for k in 0..len {
-                let b = self.idx[s0 + k];
-                let cb = self.class[b as usize];
-                // Edge a -> b: emit the intersection when it crosses strictly, then b.
-                if (ca == IN && cb == OUT) || (ca == OUT && cb == IN) {
-                    let key = if a < b { (a, b) } else { (b, a) };
-                    let m = match self
-                        .edge_cache
-                        .iter()
-                        .find(|e| e.0 == key.0 && e.1 == key.1)
-                    {
-                        Some(e) => e.2,
-                        None => {
-                            // From the inside end, so both faces of the edge get the same point:
-                            // x = v_in + (v_out - v_in) s_in / (s_in - s_out).
-                            let (i, o) = if ca == IN { (a, b) } else { (b, a) };
-                            let (si, so) = (self.dist[i as usize], self.dist[o as usize]);
-                            let (vi, vo) = (self.verts[i as usize], self.verts[o as usize]);
-                            let x = vi + (vo - vi) * (si / (si - so));
-                            let m = self.verts.len() as u32;
-                            self.verts.push(x);
-                            self.edge_cache.push((key.0, key.1, m));
-                            self.plane_pts.push((0.0, m));
-                            m
-                        }
-                    };
-                    self.new_idx.push(m);
-                    if ca == IN {
-                        self.chain_ok &= exit.replace(m).is_none();
-                    } else {
-                        self.chain_ok &= entry.replace(m).is_none();
-                    }
-                } else if ca == ON && cb == OUT {
-                    self.chain_ok &= exit.replace(a).is_none();
-                } else if ca == OUT && cb == ON {
-                    self.chain_ok &= entry.replace(b).is_none();
-                }
-                if cb != OUT {
-                    self.new_idx.push(b);
-                }
-                a = b;
-                ca = cb;
-            }
-            match (entry, exit) {
-                (Some(en), Some(ex)) if en != ex => self.segments.push((en, ex)),
-                _ => self.chain_ok = false,
-            }
-            let new_len = self.new_idx.len() - start;
-            if new_len >= 3 {
-                self.new_faces.push(FaceRec {
-                    start: start as u32,
-                    len: new_len as u32,
-                    ..rec
-                });
-            } else {
-                self.new_idx.truncate(start);
-            }
+    /// The clip by a unit-normal plane: the graph cut, or the polygon clip when a vertex next
+    /// to the removed ones lies on the plane within `tol`.
+    fn clip_unit(&mut self, n: &Vector3<f64>, d: f64, tol: f64, id: usize) -> Result<Clip> {
+        if let Some(c) = self.graph_cut(n, d, tol, id) {
+            return Ok(c);
         }
+        self.polys_from_graph();
+        let c = self.polygon_clip(n, d, tol, id);
+        if c == Clip::Cut {
+            self.graph_from_polys()?;
+        }
+        Ok(c)
     }
 
-    /// The new face: every vertex on the plane, sorted by angle around their mean.
-    fn new_faces_push_plane(&mut self, n: &Vector3<f64>, d: f64, id: usize) {
-        if self.plane_pts.len() < 3 {
-            return;
-        }
-        let start = self.new_idx.len() as u32;
-        if !(self.chain_ok && self.chain()) {
-            let mean = self
-                .plane_pts
-                .iter()
-                .fold(Vector3::zeros(), |acc, p| acc + self.verts[p.1 as usize])
-                / self.plane_pts.len() as f64;
-            let (e1, e2) = plane_basis(n);
-            for p in self.plane_pts.iter_mut() {
-                let q = self.verts[p.1 as usize] - mean;
-                p.0 = pseudo_angle(q.dot(&e1), q.dot(&e2));
-            }
-            self.plane_pts.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
-            for p in &self.plane_pts {
-                self.new_idx.push(p.1);
-            }
-        }
-        self.new_faces.push(FaceRec {
-            normal: *n,
-            offset: d,
-            id,
-            start,
-            len: self.plane_pts.len() as u32,
-        });
-    }
-
-    /// The new face from the segments that the clipped faces left on the plane (each one
-    /// `(from, to)` along the new face's counter-clockwise order): pushes its vertices and
-    /// returns true when they form one cycle through every vertex on the plane; false otherwise (the
-    /// caller then sorts by angle).
-    fn chain(&mut self) -> bool {
-        let k = self.segments.len();
-        if k < 3 || k != self.plane_pts.len() {
-            return false;
-        }
-        let start = self.new_idx.len();
-        let first = self.segments[0].0;
-        let mut cur = first;
-        for _ in 0..k {
-            self.new_idx.push(cur);
-            match self.segments.iter().find(|s| s.0 == cur) {
-                Some(s) => cur = s.1,
-                None => break,
-            }
-        }
-        let n = self.new_idx.len() - start;
-        // One closed cycle through k distinct vertices.
-        let ok = n == k && cur == first && {
-            let cyc = &self.new_idx[start..];
-            (0..k).all(|i| !cyc[i + 1..].contains(&cyc[i]))
-        };
-        if !ok {
-            self.new_idx.truncate(start);
-        }
-        ok
-    }
-
-    /// Drop the vertices outside (and any left unreferenced), renumber, and swap the new
-    /// faces in.
-    ///
-    /// With `by_class`, the vertices kept are those not outside and the new ones (every one is
-    /// referenced once the new face holds all vertices on the plane); otherwise the vertices
-    /// the new faces reference.
-    fn compact(&mut self, by_class: bool) {
-        self.remap.clear();
-        if by_class {
-            self.remap.extend(
-                self.class
-                    .iter()
-                    .map(|&c| if c == OUT { u32::MAX } else { 0 }),
-            );
-            self.remap.resize(self.verts.len(), 0);
-        } else {
-            self.remap.resize(self.verts.len(), u32::MAX);
-            for &i in &self.new_idx {
-                self.remap[i as usize] = 0;
-            }
-        }
-        let mut w = 0usize;
-        let mut r2max = 0.0f64;
-        for r in 0..self.verts.len() {
-            if self.remap[r] == 0 {
-                self.remap[r] = w as u32;
-                let v = self.verts[r];
-                r2max = r2max.max(v.norm_squared());
-                self.verts[w] = v;
-                w += 1;
-            }
-        }
-        self.verts.truncate(w);
+    fn make_empty(&mut self) {
+        self.verts.clear();
+        self.vstart.clear();
+        self.vdeg.clear();
+        self.nbr.clear();
+        self.nfid.clear();
+        self.nbp.clear();
+        self.planes.clear();
+        self.live.clear();
+        self.faces.clear();
         self.idx.clear();
-        for &i in &self.new_idx {
-            self.idx.push(self.remap[i as usize]);
-        }
-        std::mem::swap(&mut self.faces, &mut self.new_faces);
-        self.max_r2 = r2max;
+        self.max_r2 = 0.0;
+        self.empty = true;
     }
 
     /// Whether a clip has removed the whole cell.
@@ -540,60 +381,68 @@ impl Polyhedron {
 
     /// Number of faces.
     pub fn n_faces(&self) -> usize {
-        self.faces.len()
+        self.live.len()
     }
 
     /// The id of face `k` (`k < n_faces()`), without computing its geometry.
     pub fn face_id(&self, k: usize) -> usize {
-        self.faces[k].id
+        self.planes[self.live[k] as usize].id
     }
 
     /// The ids of all faces, in face order.
     pub fn face_ids(&self) -> impl Iterator<Item = usize> + '_ {
-        self.faces.iter().map(|f| f.id)
+        self.live.iter().map(|&f| self.planes[f as usize].id)
     }
 
     /// The vertex polygon of face `k`, counter-clockwise seen from outside.
     pub fn face_polygon(&self, k: usize) -> impl Iterator<Item = &Vector3<f64>> + '_ {
-        let f = self.faces[k];
-        self.idx[f.start as usize..(f.start + f.len) as usize]
-            .iter()
-            .map(move |&i| &self.verts[i as usize])
+        self.face_walk(k).map(|(a, _)| &self.verts[a as usize])
     }
 
     /// Area of face `k`, $\frac12 \hat n \cdot \sum_k (v_k - v_0) \times (v_{k+1} - v_0)$.
     pub fn face_area(&self, k: usize) -> f64 {
-        let (area, _) = self.face_area_centroid(k);
-        area
+        let n = self.planes[self.live[k] as usize].normal;
+        let mut w = self.face_walk(k).map(|(a, _)| self.verts[a as usize]);
+        let (Some(v0), Some(mut v1)) = (w.next(), w.next()) else {
+            return 0.0;
+        };
+        let mut area = 0.0;
+        for v2 in w {
+            area += (v1 - v0).cross(&(v2 - v0)).dot(&n);
+            v1 = v2;
+        }
+        (0.5 * area).max(0.0)
     }
 
     fn face_area_centroid(&self, k: usize) -> (f64, Vector3<f64>) {
-        let f = self.faces[k];
-        let ids = &self.idx[f.start as usize..(f.start + f.len) as usize];
-        let v0 = self.verts[ids[0] as usize];
+        let n = self.planes[self.live[k] as usize].normal;
+        let mut w = self.face_walk(k).map(|(a, _)| self.verts[a as usize]);
+        let (Some(v0), Some(mut v1)) = (w.next(), w.next()) else {
+            return (0.0, Vector3::zeros());
+        };
         let mut area = 0.0;
         let mut c = Vector3::zeros();
-        for w in ids[1..].windows(2) {
-            let (v1, v2) = (self.verts[w[0] as usize], self.verts[w[1] as usize]);
-            let a = 0.5 * (v1 - v0).cross(&(v2 - v0)).dot(&f.normal);
+        let mut mean = v0 + v1;
+        let mut count = 2.0;
+        for v2 in w {
+            let a = 0.5 * (v1 - v0).cross(&(v2 - v0)).dot(&n);
             area += a;
             c += (v0 + v1 + v2) * (a / 3.0);
+            mean += v2;
+            count += 1.0;
+            v1 = v2;
         }
         if area > 0.0 {
             (area, c / area)
         } else {
             // A (numerically) zero-area face: the vertex mean stands in for the centroid.
-            let mean = ids
-                .iter()
-                .fold(Vector3::zeros(), |acc, &i| acc + self.verts[i as usize])
-                / ids.len() as f64;
-            (area.max(0.0), mean)
+            (area.max(0.0), mean / count)
         }
     }
 
     /// Face `k` with its geometry (area, unit normal, centroid, polygon).
     pub fn face(&self, k: usize) -> Face {
-        let f = self.faces[k];
+        let f = self.planes[self.live[k] as usize];
         let (area, centroid) = self.face_area_centroid(k);
         Face {
             id: f.id,
@@ -607,12 +456,12 @@ impl Polyhedron {
 
     /// Every face with its geometry.
     pub fn faces(&self) -> Vec<Face> {
-        (0..self.faces.len()).map(|k| self.face(k)).collect()
+        (0..self.live.len()).map(|k| self.face(k)).collect()
     }
 
     /// Total surface area (sum of the face areas).
     pub fn surface_area(&self) -> f64 {
-        (0..self.faces.len()).map(|k| self.face_area(k)).sum()
+        (0..self.live.len()).map(|k| self.face_area(k)).sum()
     }
 
     /// Volume, from the tetrahedra joining a reference vertex $p$ to every fan triangle
@@ -620,18 +469,31 @@ impl Polyhedron {
     /// $V = \frac16 \sum (v_0 - p) \cdot \left[(v_k - p) \times (v_{k+1} - p)\right]$.
     /// Zero for an empty cell.
     pub fn volume(&self) -> f64 {
+        self.volume_and_face_areas(&mut Vec::new())
+    }
+
+    /// The volume (as [`Polyhedron::volume`]) and, in `areas` (cleared first), the area of every
+    /// face in face order (as [`Polyhedron::face_area`]), from one walk around each face.
+    pub fn volume_and_face_areas(&self, areas: &mut Vec<f64>) -> f64 {
+        areas.clear();
         let Some(&p) = self.verts.first() else {
             return 0.0;
         };
         let mut vol = 0.0;
-        for f in &self.faces {
-            let ids = &self.idx[f.start as usize..(f.start + f.len) as usize];
-            let v0 = self.verts[ids[0] as usize] - p;
-            for w in ids[1..].windows(2) {
-                let v1 = self.verts[w[0] as usize] - p;
-                let v2 = self.verts[w[1] as usize] - p;
+        for k in 0..self.live.len() {
+            let n = self.planes[self.live[k] as usize].normal;
+            let mut w = self.face_walk(k).map(|(a, _)| self.verts[a as usize] - p);
+            let (Some(v0), Some(mut v1)) = (w.next(), w.next()) else {
+                areas.push(0.0);
+                continue;
+            };
+            let mut twice_area = Vector3::zeros();
+            for v2 in w {
                 vol += v0.dot(&v1.cross(&v2));
+                twice_area += (v1 - v0).cross(&(v2 - v0));
+                v1 = v2;
             }
+            areas.push((0.5 * twice_area.dot(&n)).max(0.0));
         }
         vol / 6.0
     }
@@ -653,63 +515,24 @@ impl Polyhedron {
     }
 
     /// The edges, each once, as pairs of vertex indices into [`Polyhedron::vertices`].
-    /// An edge is a pair of consecutive vertices of a face polygon.
     pub fn edges(&self) -> Vec<(usize, usize)> {
         let mut e = Vec::new();
-        for f in &self.faces {
-            let ids = &self.idx[f.start as usize..(f.start + f.len) as usize];
-            for k in 0..ids.len() {
-                let (a, b) = (ids[k] as usize, ids[(k + 1) % ids.len()] as usize);
-                e.push((a.min(b), a.max(b)));
+        for v in 0..self.verts.len() {
+            let s = self.vstart[v] as usize;
+            for &w in &self.nbr[s..s + self.vdeg[v] as usize] {
+                if (w as usize) > v {
+                    e.push((v, w as usize));
+                }
             }
         }
         e.sort_unstable();
-        e.dedup();
         e
     }
 
     /// The lengths of the edges of face `k`, in polygon order (edge $v_j v_{j+1}$).
     pub fn face_edge_lengths(&self, k: usize) -> impl Iterator<Item = f64> + '_ {
-        let f = self.faces[k];
-        let ids = &self.idx[f.start as usize..(f.start + f.len) as usize];
-        (0..ids.len()).map(move |j| {
-            (self.verts[ids[(j + 1) % ids.len()] as usize] - self.verts[ids[j] as usize]).norm()
-        })
-    }
-}
-
-/// An orthonormal pair $(e_1, e_2)$ with $e_1 \times e_2 = \hat n$.
-fn plane_basis(n: &Vector3<f64>) -> (Vector3<f64>, Vector3<f64>) {
-    let a = n.abs();
-    let axis = if a.x <= a.y && a.x <= a.z {
-        Vector3::x()
-    } else if a.y <= a.z {
-        Vector3::y()
-    } else {
-        Vector3::z()
-    };
-    let e1 = n.cross(&axis).normalize();
-    let e2 = n.cross(&e1);
-    (e1, e2)
-}
-
-/// A monotonic stand-in for `atan2(y, x)` on $[0, 4)$ (the "diamond angle").
-fn pseudo_angle(x: f64, y: f64) -> f64 {
-    let s = x.abs() + y.abs();
-    if s == 0.0 {
-        return 0.0;
-    }
-    let (x, y) = (x / s, y / s);
-    if y >= 0.0 {
-        if x >= 0.0 {
-            y
-        } else {
-            1.0 - x
-        }
-    } else if x < 0.0 {
-        2.0 - y
-    } else {
-        3.0 + x
+        self.face_walk(k)
+            .map(|(a, b)| (self.verts[b as usize] - self.verts[a as usize]).norm())
     }
 }
 
@@ -904,6 +727,44 @@ mod tests {
         }
     }
 
+    /// The graph cut and the face-polygon clip (its fallback) give the same cells.
+    #[test]
+    fn graph_cut_matches_polygon_clip() {
+        let mut rng = Pcg64::seed_from_u64(14);
+        for _ in 0..50 {
+            let (mut g, mut q) = (cube(1.0), cube(1.0));
+            for k in 0..25 {
+                let n = Vector3::new(
+                    rng.gen_range(-1.0..1.0),
+                    rng.gen_range(-1.0..1.0),
+                    rng.gen_range(-1.0..1.0),
+                );
+                let d = rng.gen_range(0.2..1.0) * n.norm();
+                let cg = g.clip(&n, d, k).unwrap();
+                // The polygon clip alone, on the same unit-normal plane and tolerance.
+                let (nu, du) = (n / n.norm(), d / n.norm());
+                let tol = q.tolerance();
+                q.polys_from_graph();
+                let cq = if du > q.max_radius_sq().sqrt() + tol {
+                    Clip::Unchanged
+                } else {
+                    q.polygon_clip(&nu, du, tol, k)
+                };
+                if cq == Clip::Cut {
+                    q.graph_from_polys().unwrap();
+                }
+                assert_eq!(cg, cq);
+                assert!((g.volume() - q.volume()).abs() < 1e-13);
+                let mut a: Vec<usize> = g.face_ids().collect();
+                let mut b: Vec<usize> = q.face_ids().collect();
+                a.sort_unstable();
+                b.sort_unstable();
+                assert_eq!(a, b);
+            }
+            check_invariants(&g);
+        }
+    }
+
     /// The cell does not depend on the order of the cuts.
     #[test]
     fn order_independent() {
@@ -1064,16 +925,5 @@ mod tests {
         let est = hits as f64 / m as f64;
         let sigma = (f * (1.0 - f) / m as f64).sqrt();
         assert!((est - f).abs() < 4.0 * sigma, "{est} vs {f}");
-    }
-
-    #[test]
-    fn pseudo_angle_is_monotonic() {
-        let mut last = -1.0;
-        for k in 0..720 {
-            let t = k as f64 * std::f64::consts::PI / 360.0;
-            let p = pseudo_angle(t.cos(), t.sin());
-            assert!(p > last);
-            last = p;
-        }
     }
 }

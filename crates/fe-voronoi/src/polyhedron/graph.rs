@@ -1,0 +1,494 @@
+//! The vertex-edge graph of a [`Polyhedron`]: the plane cut on the graph, walks around faces,
+//! and the conversions to and from face polygons (for the fallback clip).
+//!
+//! # The graph
+//!
+//! Vertex $v$ has its neighbours $w_0, \dots, w_{m-1}$ in counter-clockwise order seen from
+//! outside the cell, and for each edge $v \to w_k$ the face whose counter-clockwise boundary
+//! (seen from outside) runs along it: the face between the edges $k$ and $k+1$, which passes
+//! $w_{k+1} \to v \to w_k$. Walking a face: after the directed edge $a \to b$, where $a$ is
+//! the $p$-th neighbour of $b$, comes $b \to w_{p-1}(b)$.
+//!
+//! # The cut
+//!
+//! With $s(v) = \hat n \cdot v - d$ and the tolerance $\tau$ of the module documentation:
+//!
+//! 1. From vertex 0, walk to the neighbour of largest $s$ while $s$ grows. A linear function
+//!    on a convex polyhedron has no local maximum on the vertex graph other than the global
+//!    one, so where the walk stops is the farthest vertex: if $s \le \tau$ there, no vertex is
+//!    outside and the plane does not cut.
+//! 2. Gather the vertices outside ($s > \tau$) by a search from there (they are connected),
+//!    evaluating $s$ only on them and their neighbours. Each edge from an outside vertex $u$
+//!    to an inside one $w$ ($s < -\tau$) is cut at $x = w + (u - w)\, s_w / (s_w - s_u)$. A
+//!    neighbour on the plane ($|s| \le \tau$) ends the graph cut: the polygon clip does it.
+//! 3. For each cut edge, walk the face on its kept side ($w \to u \to \dots$) through outside
+//!    vertices to the next cut edge: that is the next vertex of the new face. The new
+//!    vertices must form one cycle (otherwise the polygon clip does the cut).
+//! 4. The new vertex $x$ on edge $(w, u)$ has neighbours $(w, x_{\rm prev}, x_{\rm next})$
+//!    with faces (the face of $u \to w$, the new face, the face of $w \to u$); $w$ points to
+//!    $x$ where it pointed to $u$. The outside vertices are dropped and the rest renumbered.
+
+use nalgebra::Vector3;
+
+use super::{Boundary, Clip, PlaneRec, Polyhedron};
+use crate::error::{Result, VoronoiError};
+
+/// A walk around one face: yields its directed edges `(a, b)` counter-clockwise.
+pub(super) struct FaceWalk<'a> {
+    p: &'a Polyhedron,
+    start: (u32, u32),
+    cur: (u32, u32),
+    left: usize,
+}
+
+impl Iterator for FaceWalk<'_> {
+    type Item = (u32, u32);
+
+    fn next(&mut self) -> Option<(u32, u32)> {
+        if self.left == 0 {
+            return None;
+        }
+        let (v, k) = self.cur;
+        let slot = (self.p.vstart[v as usize] + k) as usize;
+        let w = self.p.nbr[slot];
+        let next = (w, self.p.prev_slot(w, self.p.nbp[slot]));
+        self.left = if next == self.start { 0 } else { self.left - 1 };
+        self.cur = next;
+        Some((v, w))
+    }
+}
+
+impl Polyhedron {
+    /// Slot of `a` in the neighbour list of `b`.
+    #[inline]
+    fn position(&self, b: u32, a: u32) -> Option<u32> {
+        let s = self.vstart[b as usize] as usize;
+        let d = self.vdeg[b as usize] as usize;
+        self.nbr[s..s + d]
+            .iter()
+            .position(|&x| x == a)
+            .map(|p| p as u32)
+    }
+
+    /// The slot before `k` at vertex `b` (cyclically).
+    #[inline]
+    fn prev_slot(&self, b: u32, k: u32) -> u32 {
+        if k == 0 {
+            self.vdeg[b as usize] - 1
+        } else {
+            k - 1
+        }
+    }
+
+    /// The walk around face `k` (index into the faces of the cell).
+    pub(super) fn face_walk(&self, k: usize) -> FaceWalk<'_> {
+        let f = self.planes[self.live[k] as usize];
+        FaceWalk {
+            p: self,
+            start: (f.v, f.k),
+            cur: (f.v, f.k),
+            left: self.nbr.len(),
+        }
+    }
+
+    /// $s(v) = \hat n \cdot v - d$, evaluated once per cut.
+    #[inline]
+    fn signed(&mut self, v: u32, n: &Vector3<f64>, d: f64) -> f64 {
+        let i = v as usize;
+        if self.seen[i] != self.gen {
+            self.seen[i] = self.gen;
+            self.sval[i] = n.dot(&self.verts[i]) - d;
+        }
+        self.sval[i]
+    }
+
+    /// The cut of the module documentation by $\hat n \cdot x \le d$ (unit $\hat n$); `None`
+    /// when it meets a vertex on the plane or an inconsistent graph (the cell is then
+    /// untouched and the caller clips the polygons).
+    pub(super) fn graph_cut(
+        &mut self,
+        n: &Vector3<f64>,
+        d: f64,
+        tol: f64,
+        id: usize,
+    ) -> Option<Clip> {
+        let nv = self.verts.len();
+        if nv == 0 {
+            return None;
+        }
+        self.gen = self.gen.wrapping_add(1);
+        if self.gen == 0 {
+            self.seen.iter_mut().for_each(|x| *x = 0);
+            self.outm.iter_mut().for_each(|x| *x = 0);
+            self.gen = 1;
+        }
+        if self.seen.len() < nv {
+            self.seen.resize(nv, 0);
+            self.outm.resize(nv, 0);
+            self.sval.resize(nv, 0.0);
+        }
+        // 1. Walk uphill in s.
+        let mut v = 0u32;
+        let mut sv = self.signed(v, n, d);
+        loop {
+            let (mut best, mut sb) = (v, sv);
+            let s = self.vstart[v as usize];
+            for k in 0..self.vdeg[v as usize] {
+                let w = self.nbr[(s + k) as usize];
+                let sw = self.signed(w, n, d);
+                if sw > sb {
+                    best = w;
+                    sb = sw;
+                }
+            }
+            if best == v {
+                break;
+            }
+            v = best;
+            sv = sb;
+        }
+        if sv <= tol {
+            return Some(Clip::Unchanged);
+        }
+        // 2. The outside vertices and the cut edges.
+        let gen = self.gen;
+        self.stack.clear();
+        self.bnd.clear();
+        self.outl.clear();
+        self.outm[v as usize] = gen;
+        self.stack.push(v);
+        self.outl.push(v);
+        while let Some(u) = self.stack.pop() {
+            let s = self.vstart[u as usize];
+            for k in 0..self.vdeg[u as usize] {
+                let w = self.nbr[(s + k) as usize];
+                if self.outm[w as usize] == gen {
+                    continue;
+                }
+                let sw = self.signed(w, n, d);
+                if sw > tol {
+                    self.outm[w as usize] = gen;
+                    self.stack.push(w);
+                    self.outl.push(w);
+                } else if sw < -tol {
+                    let pw = self.nbp[(s + k) as usize];
+                    let su = self.sval[u as usize];
+                    let (xw, xu) = (self.verts[w as usize], self.verts[u as usize]);
+                    self.bnd.push(Boundary {
+                        u,
+                        k,
+                        w,
+                        pw,
+                        x: xw + (xu - xw) * (sw / (sw - su)),
+                    });
+                } else {
+                    return None;
+                }
+            }
+        }
+        let nb = self.bnd.len();
+        if nb == 0 {
+            // Every vertex is outside (they are connected).
+            self.make_empty();
+            return Some(Clip::Emptied);
+        }
+        if nb < 3 {
+            return None;
+        }
+        // 3. The order of the new vertices around the new face.
+        self.bnext.clear();
+        self.bnext.resize(nb, u32::MAX);
+        let limit = self.nbr.len();
+        for i in 0..nb {
+            let Boundary { u, k, .. } = self.bnd[i];
+            let (mut b, mut p) = (u, k);
+            let mut steps = 0;
+            loop {
+                let q = self.prev_slot(b, p);
+                let c = self.nbr[(self.vstart[b as usize] + q) as usize];
+                if self.outm[c as usize] == gen {
+                    p = self.nbp[(self.vstart[b as usize] + q) as usize];
+                    b = c;
+                    steps += 1;
+                    if steps > limit {
+                        return None;
+                    }
+                } else {
+                    let j = self.bnd.iter().position(|e| e.u == b && e.k == q)?;
+                    self.bnext[i] = j as u32;
+                    break;
+                }
+            }
+        }
+        let (mut j, mut count) = (0usize, 0usize);
+        loop {
+            j = self.bnext[j] as usize;
+            count += 1;
+            if j == 0 || count > nb {
+                break;
+            }
+        }
+        if j != 0 || count != nb {
+            return None;
+        }
+        // 4. New vertices and links.
+        self.bprev.clear();
+        self.bprev.resize(nb, 0);
+        for i in 0..nb {
+            self.bprev[self.bnext[i] as usize] = i as u32;
+        }
+        let base = nv as u32;
+        let np = self.planes.len() as u32;
+        for i in 0..nb {
+            let Boundary { u, k, w, pw, x } = self.bnd[i];
+            let xi = base + i as u32;
+            let sw = (self.vstart[w as usize] + pw) as usize;
+            let fid_a = self.nfid[sw];
+            let fid_b = self.nfid[(self.vstart[u as usize] + k) as usize];
+            self.nbr[sw] = xi;
+            self.nbp[sw] = 0;
+            self.verts.push(x);
+            self.vstart.push(self.nbr.len() as u32);
+            self.vdeg.push(3);
+            self.nbr
+                .extend_from_slice(&[w, base + self.bprev[i], base + self.bnext[i]]);
+            self.nbp.extend_from_slice(&[pw, 2, 1]);
+            self.nfid.extend_from_slice(&[fid_b, np, fid_a]);
+            let a = &mut self.planes[fid_a as usize];
+            a.v = xi;
+            a.k = 2;
+        }
+        self.planes.push(PlaneRec {
+            normal: *n,
+            offset: d,
+            id,
+            v: base,
+            k: 1,
+        });
+        // Faces whose walk started at a removed vertex and got no new edge are gone.
+        let mut kept = 0;
+        for j in 0..self.live.len() {
+            let f = self.live[j];
+            let v = self.planes[f as usize].v as usize;
+            if v >= nv || self.outm[v] != gen {
+                self.live[kept] = f;
+                kept += 1;
+            }
+        }
+        self.live.truncate(kept);
+        self.live.push(np);
+        // 5. Drop the outside vertices: the kept ones numbered past the new count move into
+        // their places (their neighbours found through the back pointers).
+        let total = self.verts.len();
+        let newlen = total - self.outl.len();
+        self.remap.clear();
+        self.remap.resize(total - newlen, u32::MAX);
+        let mut holes = self.outl.iter().filter(|&&o| (o as usize) < newlen);
+        for m in newlen..total {
+            if m < nv && self.outm[m] == gen {
+                continue;
+            }
+            let h = *holes.next()?;
+            self.verts[h as usize] = self.verts[m];
+            let (s, deg) = (self.vstart[m], self.vdeg[m]);
+            self.vstart[h as usize] = s;
+            self.vdeg[h as usize] = deg;
+            for slot in s..s + deg {
+                let (x, p) = (self.nbr[slot as usize], self.nbp[slot as usize]);
+                self.nbr[(self.vstart[x as usize] + p) as usize] = h;
+            }
+            self.remap[m - newlen] = h;
+        }
+        self.verts.truncate(newlen);
+        self.vstart.truncate(newlen);
+        self.vdeg.truncate(newlen);
+        for &f in &self.live {
+            let pl = &mut self.planes[f as usize];
+            if pl.v as usize >= newlen {
+                pl.v = self.remap[pl.v as usize - newlen];
+            }
+        }
+        self.max_r2 = self
+            .verts
+            .iter()
+            .map(|x| x.norm_squared())
+            .fold(0.0, f64::max);
+        Some(Clip::Cut)
+    }
+
+    /// The graph of the parallelepiped whose polygons `reset_parallelepiped` just made:
+    /// vertex $m = i + 2j + 4k$ at $o + i a + j b + k c$, face $2 r + s$ the one at $s_r = s$.
+    /// `right_handed` when $a \cdot (b \times c) > 0$.
+    pub(super) fn graph_parallelepiped(&mut self, right_handed: bool) {
+        self.vstart.clear();
+        self.vdeg.clear();
+        self.nbr.clear();
+        self.nbp.clear();
+        self.nfid.clear();
+        self.planes.clear();
+        self.live.clear();
+        for f in &self.faces {
+            self.planes.push(PlaneRec {
+                normal: f.normal,
+                offset: f.offset,
+                id: f.id,
+                v: 0,
+                k: 0,
+            });
+        }
+        for m in 0..8u32 {
+            // Counter-clockwise seen from outside: axes (0, 1, 2) at the corner (1, 1, 1) of a
+            // right-handed box; each mirror (a zero bit, or left-handed edges) reverses it.
+            let zeros = 3 - m.count_ones();
+            let axes: [u32; 3] = if right_handed == (zeros % 2 == 0) {
+                [0, 1, 2]
+            } else {
+                [0, 2, 1]
+            };
+            self.vstart.push(3 * m);
+            self.vdeg.push(3);
+            for k in 0..3 {
+                let (p, q) = (axes[k], axes[(k + 1) % 3]);
+                let r = 3 - p - q;
+                let w = m ^ (1 << p);
+                self.nbr.push(w);
+                let f = 2 * r + ((m >> r) & 1);
+                self.nfid.push(f);
+                let pl = &mut self.planes[f as usize];
+                pl.v = m;
+                pl.k = k as u32;
+            }
+        }
+        for slot in 0..24 {
+            let (v, w) = (slot as u32 / 3, self.nbr[slot]);
+            // w lists its neighbour v along the same axis; find its slot.
+            let ws = 3 * w as usize;
+            let p = (0..3).find(|&j| self.nbr[ws + j] == v).unwrap_or(0);
+            self.nbp.push(p as u32);
+        }
+        self.live.extend(0..6);
+    }
+
+    /// Fill the face polygons (`faces`, `idx`) from the graph.
+    pub(super) fn polys_from_graph(&mut self) {
+        let mut idx = std::mem::take(&mut self.idx);
+        let mut faces = std::mem::take(&mut self.faces);
+        idx.clear();
+        faces.clear();
+        for k in 0..self.live.len() {
+            let start = idx.len() as u32;
+            idx.extend(self.face_walk(k).map(|(a, _)| a));
+            let f = self.planes[self.live[k] as usize];
+            faces.push(super::FaceRec {
+                normal: f.normal,
+                offset: f.offset,
+                id: f.id,
+                start,
+                len: idx.len() as u32 - start,
+            });
+        }
+        self.idx = idx;
+        self.faces = faces;
+    }
+
+    /// Build the graph from the face polygons (`faces`, `idx`, counter-clockwise seen from
+    /// outside, every vertex referenced).
+    ///
+    /// # Errors
+    /// [`VoronoiError::InvalidInput`] when the polygons do not close around every vertex (a
+    /// vertex in fewer than 3 faces, or its faces not one fan).
+    pub(super) fn graph_from_polys(&mut self) -> Result<()> {
+        let nv = self.verts.len();
+        self.vdeg.clear();
+        self.vdeg.resize(nv, 0);
+        for &i in &self.idx {
+            self.vdeg[i as usize] += 1;
+        }
+        self.vstart.clear();
+        let mut total = 0u32;
+        for &m in &self.vdeg {
+            self.vstart.push(total);
+            total += m;
+        }
+        // At v in face f (... p -> v -> q ...): the edge v -> q belongs to f and is followed,
+        // counter-clockwise around v, by the edge v -> p.
+        // `nbr` holds q, `remap` p and `nfid` f, per vertex in arbitrary order first.
+        self.nbr.clear();
+        self.nbr.resize(total as usize, 0);
+        self.nfid.clear();
+        self.nfid.resize(total as usize, 0);
+        self.remap.clear();
+        self.remap.resize(total as usize, 0);
+        self.stack.clear();
+        self.stack.resize(nv, 0);
+        self.planes.clear();
+        self.live.clear();
+        for (f, rec) in self.faces.iter().enumerate() {
+            let ids = &self.idx[rec.start as usize..(rec.start + rec.len) as usize];
+            let len = ids.len();
+            for j in 0..len {
+                let (p, v, q) = (ids[(j + len - 1) % len], ids[j], ids[(j + 1) % len]);
+                let slot = (self.vstart[v as usize] + self.stack[v as usize]) as usize;
+                self.stack[v as usize] += 1;
+                self.nbr[slot] = q;
+                self.remap[slot] = p;
+                self.nfid[slot] = f as u32;
+            }
+            self.planes.push(PlaneRec {
+                normal: rec.normal,
+                offset: rec.offset,
+                id: rec.id,
+                v: ids[0],
+                k: 0,
+            });
+            self.live.push(f as u32);
+        }
+        // Order each vertex's edges: after the edge to q comes the edge to p.
+        for v in 0..nv {
+            let s = self.vstart[v] as usize;
+            let m = self.vdeg[v] as usize;
+            let bad = || {
+                VoronoiError::InvalidInput(format!(
+                    "degenerate cell: vertex {v} is not surrounded by one fan of faces"
+                ))
+            };
+            if m < 3 {
+                return Err(bad());
+            }
+            for k in 0..m - 1 {
+                let want = self.remap[s + k];
+                let j = (k + 1..m)
+                    .find(|&j| self.nbr[s + j] == want)
+                    .ok_or_else(bad)?;
+                self.nbr.swap(s + k + 1, s + j);
+                self.remap.swap(s + k + 1, s + j);
+                self.nfid.swap(s + k + 1, s + j);
+            }
+            if self.remap[s + m - 1] != self.nbr[s] {
+                return Err(bad());
+            }
+        }
+        // Back pointers: where each edge's far end lists the near one.
+        self.nbp.clear();
+        self.nbp.resize(total as usize, 0);
+        for v in 0..nv {
+            let s = self.vstart[v] as usize;
+            for slot in s..s + self.vdeg[v] as usize {
+                let w = self.nbr[slot];
+                self.nbp[slot] = self.position(w, v as u32).ok_or_else(|| {
+                    VoronoiError::InvalidInput("degenerate cell: an edge is one-sided".into())
+                })?;
+            }
+        }
+        // Each face starts at its first vertex, on the edge to its second.
+        for f in 0..self.planes.len() {
+            let rec = self.faces[f];
+            let v = self.idx[rec.start as usize];
+            let q = self.idx[(rec.start + 1) as usize];
+            self.planes[f].k = self.position(v, q).ok_or_else(|| {
+                VoronoiError::InvalidInput("degenerate cell: a face edge is missing".into())
+            })?;
+        }
+        Ok(())
+    }
+}
