@@ -60,8 +60,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut sorted = wall.clone();
     sorted.sort_by(f64::total_cmp);
     println!(
-        "{{\"tool\": \"fe mtp_time\", \"natoms\": {}, \"threads\": {threads}, \"energy\": {energy}, \"us_per_atom\": {}, \"us_per_atom_min\": {}, \"cpu_us_per_atom_min\": {}}}",
+        "{{\"tool\": \"fe mtp_time\", \"natoms\": {}, \"threads\": {threads}, \"instruction_set\": \"{}\", \"energy\": {energy}, \"us_per_atom\": {}, \"us_per_atom_min\": {}, \"cpu_us_per_atom_min\": {}}}",
         s.len(),
+        pot.instruction_set(),
         sorted[sorted.len() / 2],
         min(&wall),
         min(&cpu)
