@@ -11,10 +11,11 @@
 //! at level 24, instead of a strided walk through a 290 KB array).
 //! Moments and adjoints are stored `[moment][lane]`: one product row `M_k += m M_i M_j` reads
 //! its indices once and updates [`LANES`] atoms (or, for [`Work::seed_basis`], [`LANES`]
-//! basis functions of one atom) with SSE2 vector instructions; the rows are latency-bound
-//! scalar work otherwise. Every lane does the same arithmetic in the same order as a lone
+//! basis functions of one atom) with vector instructions (one AVX2 or two SSE2 operations,
+//! see `isa.rs`); the rows are latency-bound scalar work otherwise. Every lane does the same arithmetic in the same order as a lone
 //! atom would, so results do not depend on which atoms share a batch. Workspaces are created
-//! once per rayon task and only grow.
+//! once per rayon task and only grow. The hot methods are `#[inline(always)]` so that each
+//! instruction-set variant of the entry points (`isa.rs`) compiles all of them.
 
 use fe_neighbors::NeighborList;
 
@@ -43,6 +44,16 @@ pub(crate) struct BasicMoment {
     pub lowered: [usize; 3],
     /// The powers `(a, b, c)` as reals.
     pub powers: [f64; 3],
+}
+
+/// Monomials `dst..dst + len` are monomials `src..src + len` times `u[axis]`
+/// (`src + len <= dst`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MonoStep {
+    pub dst: usize,
+    pub src: usize,
+    pub len: usize,
+    pub axis: usize,
 }
 
 /// One product row `M_k += mult M_i M_j` (its target `k` is that of its [`Run`]).
@@ -75,9 +86,14 @@ pub(crate) struct Basis {
     pub coef: Vec<f64>,
     /// Number of monomials of degree <= the largest rank.
     pub n_mono: usize,
-    /// Monomial m (m >= 1) is monomial `parent[m].0` times `u[parent[m].1]`.
-    pub parent: Vec<(usize, usize)>,
+    /// How to build the monomials from monomial 0 (= 1): every monomial `m >= 1` is an
+    /// earlier one (its parent) times one component of the unit vector, and runs of
+    /// consecutive monomials whose parents are consecutive too form one [`MonoStep`]
+    /// (three per degree).
+    pub mono_plan: Vec<MonoStep>,
     pub basic: Vec<BasicMoment>,
+    /// The basic moments that are computed: the first of every `(mu, m)`.
+    pub distinct: Vec<usize>,
     /// Per radial function: one past the largest monomial index its basic moments use.
     pub m_end: Vec<usize>,
     /// The product table in order, cut in runs of equal targets.
@@ -120,6 +136,20 @@ impl Basis {
                 }
             }
         }
+        let mut mono_plan: Vec<MonoStep> = Vec::new();
+        for (mo, &(src, axis)) in parent.iter().enumerate().skip(1) {
+            match mono_plan.last_mut() {
+                Some(st) if st.axis == axis && st.dst + st.len == mo && st.src + st.len == src => {
+                    st.len += 1;
+                }
+                _ => mono_plan.push(MonoStep {
+                    dst: mo,
+                    src,
+                    len: 1,
+                    axis,
+                }),
+            }
+        }
         let kk = m.radial_funcs_count;
         // A repeated (mu, m) row is a second copy of the same moment: the forward pass
         // copies the first, the backward pass adds both.
@@ -147,6 +177,7 @@ impl Basis {
                 }
             })
             .collect();
+        let distinct = (0..basic.len()).filter(|&k| basic[k].first == k).collect();
         let mut m_end = vec![0; kk];
         for bm in &basic {
             m_end[bm.mu] = m_end[bm.mu].max(bm.m + 1);
@@ -186,30 +217,15 @@ impl Basis {
             max_dist: m.max_dist,
             coef,
             n_mono,
-            parent,
+            mono_plan,
             basic,
+            distinct,
             m_end,
             rows,
             runs,
             mapping: m.alpha_moment_mapping.clone(),
             theta: m.moment_coeffs.clone().unwrap_or_default(),
             xi: m.species_coeffs.clone().unwrap_or_default(),
-        }
-    }
-
-    /// Chebyshev values `T_beta(ksi)` and derivatives `dT/dksi` into `t`, `dt` (length R).
-    #[inline(always)]
-    fn chebyshev(ksi: f64, t: &mut [f64], dt: &mut [f64]) {
-        let r = t.len();
-        t[0] = 1.0;
-        dt[0] = 0.0;
-        if r > 1 {
-            t[1] = ksi;
-            dt[1] = 1.0;
-        }
-        for b in 2..r {
-            t[b] = 2.0 * ksi * t[b - 1] - t[b - 2];
-            dt[b] = 2.0 * t[b - 1] + 2.0 * ksi * dt[b - 1] - dt[b - 2];
         }
     }
 }
@@ -244,8 +260,6 @@ pub(crate) struct Pairs {
     /// Backward coefficients per (radial function, monomial): `g_k` and `g_k alpha_k`,
     /// `g_k beta_k`, `g_k gamma_k` placed at the lowered monomials.
     coef4: Vec<[f64; 4]>,
-    tbuf: Vec<f64>,
-    dtbuf: Vec<f64>,
 }
 
 impl Pairs {
@@ -267,8 +281,6 @@ impl Pairs {
             phi: Vec::new(),
             grad: Vec::new(),
             coef4: vec![[0.0; 4]; basis.k * basis.n_mono],
-            tbuf: vec![0.0; basis.r],
-            dtbuf: vec![0.0; basis.r],
         };
         w.reserve(basis, 128);
         w
@@ -296,6 +308,7 @@ impl Pairs {
 
     /// Collect the pairs of atom `i` within the cutoff from its list row: the vectors
     /// `r_ij = x_j + S H - x_i` (`rows` are the lattice vectors), distances and unit vectors.
+    #[inline(always)]
     fn gather(
         &mut self,
         basis: &Basis,
@@ -345,6 +358,7 @@ impl Pairs {
 
     /// Radial functions, monomials and basic moments of the gathered pairs of a centre of
     /// species `ti` (MTP.md 2.2-2.4), written to lane `lane` of `m`.
+    #[inline(always)]
     fn basic_moments(
         &mut self,
         basis: &Basis,
@@ -357,15 +371,32 @@ impl Pairs {
         // Radial basis Q_beta, dQ_beta/dr and functions f_mu, f'_mu.
         let (rmin, rcut) = (basis.min_dist, basis.max_dist);
         let scale = 2.0 / (rcut - rmin);
-        for p in 0..cap {
-            let r = self.r[p];
-            let ksi = (2.0 * r - (rmin + rcut)) / (rcut - rmin);
-            Basis::chebyshev(ksi, &mut self.tbuf, &mut self.dtbuf);
-            let w = rcut - r;
-            let w2 = w * w;
+        // Chebyshev recursion T_b = 2 ksi T_{b-1} - T_{b-2},
+        // dT_b/dksi = 2 T_{b-1} + 2 ksi dT_{b-1}/dksi - dT_{b-2}/dksi, for a block of pairs
+        // at once; Q_b = T_b w^2 and dQ_b/dr = (2/(R_cut - R_min)) dT_b/dksi w^2 - 2 T_b w
+        // with w = R_cut - r.
+        for pb in (0..cap).step_by(PAIR_BLOCK) {
+            let r = load(&self.r, pb);
+            let ksi = r.map(|r| (2.0 * r - (rmin + rcut)) / (rcut - rmin));
+            let w = r.map(|r| rcut - r);
+            let w2 = w.map(|w| w * w);
+            let (mut t, mut dt) = ([1.0; PAIR_BLOCK], [0.0; PAIR_BLOCK]);
+            let (mut t1, mut dt1) = (ksi, [1.0; PAIR_BLOCK]);
             for b in 0..rr {
-                self.q[b * cap + p] = self.tbuf[b] * w2;
-                self.dq[b * cap + p] = self.dtbuf[b] * scale * w2 - 2.0 * self.tbuf[b] * w;
+                if b >= 2 {
+                    let t2 = std::array::from_fn(|l| 2.0 * ksi[l] * t1[l] - t[l]);
+                    let dt2 = std::array::from_fn(|l| 2.0 * t1[l] + 2.0 * ksi[l] * dt1[l] - dt[l]);
+                    (t, dt, t1, dt1) = (t1, dt1, t2, dt2);
+                }
+                let (tb, dtb) = if b == 0 { (t, dt) } else { (t1, dt1) };
+                let q = &mut self.q[b * cap + pb..b * cap + pb + PAIR_BLOCK];
+                for (l, q) in q.iter_mut().enumerate() {
+                    *q = tb[l] * w2[l];
+                }
+                let dq = &mut self.dq[b * cap + pb..b * cap + pb + PAIR_BLOCK];
+                for (l, dq) in dq.iter_mut().enumerate() {
+                    *dq = dtb[l] * scale * w2[l] - 2.0 * tb[l] * w[l];
+                }
             }
         }
         if basis.n_species == 1 {
@@ -414,25 +445,35 @@ impl Pairs {
             rows.resize(need, 0.0);
         }
         rows[..cap].fill(1.0);
-        for mo in 1..basis.n_mono {
-            let (par, axis) = basis.parent[mo];
-            let (lo, hi) = rows.split_at_mut(mo * cap);
-            let src = &lo[par * cap..(par + 1) * cap];
-            let u = &self.u[axis][..cap];
-            for ((x, &s), &ua) in hi[..cap].iter_mut().zip(src).zip(u) {
-                *x = s * ua;
+        for st in &basis.mono_plan {
+            let (lo, hi) = rows.split_at_mut(st.dst * cap);
+            let src = &lo[st.src * cap..(st.src + st.len) * cap];
+            let u = &self.u[st.axis][..cap];
+            for (d, s) in hi[..st.len * cap]
+                .chunks_exact_mut(cap)
+                .zip(src.chunks_exact(cap))
+            {
+                for ((x, &y), &ua) in d.iter_mut().zip(s).zip(u) {
+                    *x = y * ua;
+                }
             }
         }
-        // Basic moments: M_k = sum_p f_mu(r_p) P_k(u_p).
+        // Two moments at a time: independent sums overlap their latencies.
+        let f_of = |k: usize| &self.f[basis.basic[k].mu * cap..basis.basic[k].mu * cap + np];
+        let mono_of = |k: usize| &rows[basis.basic[k].m * cap..basis.basic[k].m * cap + np];
+        let mut two = basis.distinct.chunks_exact(2);
+        for ks in &mut two {
+            let (a, b) = dot2([f_of(ks[0]), mono_of(ks[0])], [f_of(ks[1]), mono_of(ks[1])]);
+            m[ks[0]][lane] = a;
+            m[ks[1]][lane] = b;
+        }
+        for &k in two.remainder() {
+            m[k][lane] = dot(f_of(k), mono_of(k));
+        }
         for (k, bm) in basis.basic.iter().enumerate() {
-            m[k][lane] = if bm.first == k {
-                dot(
-                    &self.f[bm.mu * cap..bm.mu * cap + np],
-                    &rows[bm.m * cap..bm.m * cap + np],
-                )
-            } else {
-                m[bm.first][lane]
-            };
+            if bm.first != k {
+                m[k][lane] = m[bm.first][lane];
+            }
         }
     }
 
@@ -446,10 +487,12 @@ impl Pairs {
             load(&self.u[1], pb),
             load(&self.u[2], pb),
         ];
-        for mo in 1..basis.n_mono {
-            let (par, axis) = basis.parent[mo];
-            let (src, ua) = (mono[par], u[axis]);
-            mono[mo] = std::array::from_fn(|l| src[l] * ua[l]);
+        for st in &basis.mono_plan {
+            let (lo, hi) = mono.split_at_mut(st.dst);
+            let ua = u[st.axis];
+            for (d, s) in hi[..st.len].iter_mut().zip(&lo[st.src..st.src + st.len]) {
+                *d = std::array::from_fn(|l| s[l] * ua[l]);
+            }
         }
     }
 
@@ -461,6 +504,7 @@ impl Pairs {
     /// which equals MTP.md's $f' P \hat u + (f/r)(\nabla P - \nu P \hat u)$ summed over
     /// $k$ because $\hat u \cdot \nabla P_k = \nu_k P_k$ (Euler). Leaves $\Phi_\mu$ per
     /// pair (the radial-coefficient derivatives need it).
+    #[inline(always)]
     fn backward(&mut self, basis: &Basis, g: &[Lanes], lane: usize) {
         let (np, st, kk, nm) = (self.np, self.stride, basis.k, basis.n_mono);
         const B: usize = PAIR_BLOCK;
@@ -490,33 +534,38 @@ impl Pairs {
                 load(&self.u[2], pb),
             );
             let r = load(&self.r, pb);
-            let mut grad = [[0.0; 3]; B];
+            let u = [ux, uy, uz];
+            // grad[a][l]: component a of the gradient of pair pb + l.
+            let mut grad = [[0.0; B]; 3];
             for mu in 0..kk {
-                // acc[l] = (Phi, dPhi/dux, dPhi/duy, dPhi/duz) of pair pb + l.
-                let mut acc = [[0.0; 4]; B];
+                // acc[q][l]: q = 0..4 are Phi, dPhi/dux, dPhi/duy, dPhi/duz of pair pb + l;
+                // vectors over the block's pairs, so each monomial costs four
+                // multiply-adds of B lanes.
+                let mut acc = [[0.0; B]; 4];
                 let coefs = &self.coef4[mu * nm..mu * nm + basis.m_end[mu]];
-                for (c, v) in coefs.iter().zip(mono) {
-                    for (a, &vl) in acc.iter_mut().zip(v) {
-                        for q in 0..4 {
-                            a[q] += c[q] * vl;
-                        }
+                for (c, &v) in coefs.iter().zip(mono) {
+                    for (a, &cq) in acc.iter_mut().zip(c) {
+                        *a = axpy4(*a, v, cq);
                     }
                 }
                 let (f, df) = (load(&self.f, mu * st + pb), load(&self.df, mu * st + pb));
-                for (l, gl) in grad.iter_mut().enumerate() {
-                    self.phi[mu * st + pb + l] = acc[l][0];
-                    let u = [ux[l], uy[l], uz[l]];
-                    let dphi = [acc[l][1], acc[l][2], acc[l][3]];
-                    let ud = u[0] * dphi[0] + u[1] * dphi[1] + u[2] * dphi[2];
-                    let radial = df[l] * acc[l][0];
-                    let tang = f[l] / r[l];
-                    for a in 0..3 {
-                        gl[a] += u[a] * radial + tang * (dphi[a] - ud * u[a]);
-                    }
+                self.phi[mu * st + pb..mu * st + pb + B].copy_from_slice(&acc[0]);
+                let ud: [f64; B] = std::array::from_fn(|l| {
+                    ux[l] * acc[1][l] + uy[l] * acc[2][l] + uz[l] * acc[3][l]
+                });
+                let radial: [f64; B] = std::array::from_fn(|l| df[l] * acc[0][l]);
+                let tang: [f64; B] = std::array::from_fn(|l| f[l] / r[l]);
+                for (a, ga) in grad.iter_mut().enumerate() {
+                    let (ua, dphi) = (u[a], acc[1 + a]);
+                    *ga = std::array::from_fn(|l| {
+                        ga[l] + (ua[l] * radial[l] + tang[l] * (dphi[l] - ud[l] * ua[l]))
+                    });
                 }
             }
             let n = B.min(np - pb);
-            self.grad[pb..pb + n].copy_from_slice(&grad[..n]);
+            for (l, g) in self.grad[pb..pb + n].iter_mut().enumerate() {
+                *g = [grad[0][l], grad[1][l], grad[2][l]];
+            }
         }
     }
 
@@ -562,6 +611,7 @@ impl Work {
 
     /// Gather the pairs of atom `i` (of species `ti`) into lane `lane` and compute its
     /// basic moments there.
+    #[inline(always)]
     pub(crate) fn load(
         &mut self,
         basis: &Basis,
@@ -577,7 +627,28 @@ impl Work {
         p.basic_moments(basis, ti, &mut self.m, lane, &mut self.mono);
     }
 
+    /// Load atoms `first..first + n` (`n <= LANES`) into the lanes and clear the others.
+    #[inline(always)]
+    pub(crate) fn load_batch(
+        &mut self,
+        basis: &Basis,
+        first: usize,
+        n: usize,
+        atoms: &BoundAtoms<'_>,
+        list: &NeighborList,
+        rows: &[[f64; 3]; 3],
+    ) {
+        for l in 0..LANES {
+            if l < n {
+                self.load(basis, l, first + l, atoms, list, rows);
+            } else {
+                self.clear(basis, l);
+            }
+        }
+    }
+
     /// Lane `lane` holds no atom: zero basic moments.
+    #[inline(always)]
     pub(crate) fn clear(&mut self, basis: &Basis, lane: usize) {
         for m in &mut self.m[..basis.n_b] {
             m[lane] = 0.0;
@@ -587,6 +658,7 @@ impl Work {
 
     /// Copy the basic moments of lane 0 to every lane (to differentiate several basis
     /// functions of one atom at once).
+    #[inline(always)]
     pub(crate) fn broadcast(&mut self, basis: &Basis) {
         for m in &mut self.m[..basis.n_b] {
             *m = [m[0]; LANES];
@@ -598,6 +670,7 @@ impl Work {
     /// registers (two partial sums, even and odd rows of the run) and stored once: no row
     /// reads a slot that it or a later row writes (checked by `MtpModel::validate`), so
     /// deferring the store changes nothing.
+    #[inline(always)]
     pub(crate) fn products(&mut self, basis: &Basis) -> Lanes {
         let m = &mut self.m;
         m[basis.n_b..].fill([0.0; LANES]);
@@ -638,6 +711,7 @@ impl Work {
     }
 
     /// Set the adjoints of every lane to the energy's: `g[mapping[s]] += theta[s]`.
+    #[inline(always)]
     pub(crate) fn seed_energy(&mut self, basis: &Basis) {
         self.g.fill([0.0; LANES]);
         for (&s, &th) in basis.mapping.iter().zip(&basis.theta) {
@@ -649,6 +723,7 @@ impl Work {
 
     /// Set the adjoints of lane `l` to those of basis function `s[l]` alone (none for
     /// `None`).
+    #[inline(always)]
     pub(crate) fn seed_basis(&mut self, basis: &Basis, s: [Option<usize>; LANES]) {
         self.g.fill([0.0; LANES]);
         for (l, s) in s.iter().enumerate() {
@@ -660,6 +735,7 @@ impl Work {
 
     /// Backward pass (MTP.md 2.7) of the product table on every lane: after it, `g[k]` for
     /// `k < n_b` are the adjoints of the basic moments.
+    #[inline(always)]
     pub(crate) fn backward_products(&mut self, basis: &Basis) {
         let (m, g) = (&self.m, &mut self.g);
         // g[k] is final when its rows are reached (rows reading k come later in forward
@@ -687,29 +763,51 @@ impl Work {
 
     /// Pair gradients of the atom in lane `pairs` from the adjoints of lane `lane` (the same
     /// lane for a batch of atoms; lane 0's pairs for [`Work::broadcast`]).
+    #[inline(always)]
     pub(crate) fn backward_pairs(&mut self, basis: &Basis, pairs: usize, lane: usize) {
         self.pairs[pairs].backward(basis, &self.g, lane);
     }
 }
 
-/// `sum_p a_p b_p` with four partial sums (vectorisable).
+/// `sum_p a_p b_p` with four partial sums (vectorisable): `s_l = sum_{p = l mod 4} a_p b_p`
+/// over the whole blocks of four, then `(s_0 + s_2) + (s_1 + s_3)`, then the rest in order.
 #[inline(always)]
 fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let mut s = [0.0; 4];
-    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
+    dot2([a, b], [a, b]).0
+}
+
+/// Two sums of [`dot`] in one loop, each with exactly [`dot`]'s order of operations.
+#[inline(always)]
+fn dot2(x: [&[f64]; 2], y: [&[f64]; 2]) -> (f64, f64) {
+    let n = x[0].len().min(x[1].len()).min(y[0].len()).min(y[1].len());
+    let (xa, xb, ya, yb) = (&x[0][..n], &x[1][..n], &y[0][..n], &y[1][..n]);
+    let (mut s, mut t) = ([0.0; 4], [0.0; 4]);
+    let whole = n - n % 4;
+    for p in (0..whole).step_by(4) {
+        let (xa, xb) = (load(xa, p), load(xb, p));
+        let (ya, yb) = (load(ya, p), load(yb, p));
         for l in 0..4 {
-            s[l] += x[l] * y[l];
+            s[l] += xa[l] * xb[l];
+            t[l] += ya[l] * yb[l];
         }
     }
-    let mut t = (s[0] + s[2]) + (s[1] + s[3]);
-    for (x, y) in ra.iter().zip(rb) {
-        t += x * y;
+    let (mut u, mut v) = ((s[0] + s[2]) + (s[1] + s[3]), (t[0] + t[2]) + (t[1] + t[3]));
+    for p in whole..n {
+        u += xa[p] * xb[p];
+        v += ya[p] * yb[p];
     }
-    t
+    (u, v)
+}
+
+/// `a + c s` element by element: one AVX2 (or two SSE2) multiply and add, never fused.
+#[inline(always)]
+fn axpy4(a: [f64; 4], c: [f64; 4], s: f64) -> [f64; 4] {
+    [
+        a[0] + c[0] * s,
+        a[1] + c[1] * s,
+        a[2] + c[2] * s,
+        a[3] + c[3] * s,
+    ]
 }
 
 /// The `PAIR_BLOCK` values of `v` from `o`.

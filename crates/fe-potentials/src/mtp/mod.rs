@@ -11,6 +11,7 @@
 //! $B_s = M_{\sigma(s)}$ with $\sigma$ = `alpha_moment_mapping`. Energies in eV, distances in Angstrom.
 
 mod almtp;
+mod isa;
 mod kernel;
 mod model;
 mod parse;

@@ -8,6 +8,7 @@ use nalgebra::{Matrix3, Vector3};
 use rayon::prelude::*;
 
 use super::almtp::Almtp;
+use super::isa::{Isa, Job};
 use super::kernel::{Basis, Work, LANES};
 use super::model::MtpModel;
 use super::parse::parse_mtp;
@@ -51,11 +52,15 @@ pub fn parse_mtp_str(text: &str, name: &str) -> Result<MtpModel> {
 /// interact for $r < $ `max_dist` (strict); pairs closer than `min_dist` are evaluated as
 /// MLIP evaluates them, with the Chebyshev polynomials taken outside $[-1, 1]$ (no clamping,
 /// no error: the potential is extrapolating there; [`Mtp::close_pairs`] counts them).
+///
+/// The kernel runs with AVX2 when the CPU has it (chosen once, here; `FE_SIMD=baseline`
+/// forces the SSE2 build): results are bit-identical either way.
 #[derive(Debug, Clone)]
 pub struct Mtp {
     model: MtpModel,
     elements: Vec<Element>,
     basis: Basis,
+    isa: Isa,
 }
 
 /// The basis-function values of one atom and their derivatives with respect to its pair
@@ -117,7 +122,14 @@ impl Mtp {
             model,
             elements: elements.to_vec(),
             basis,
+            isa: Isa::detect(),
         })
+    }
+
+    /// The instruction set the kernel runs with on this CPU: `"avx2"` or `"baseline"`
+    /// (SSE2 on x86-64; forced by `FE_SIMD=baseline`). Results are bit-identical.
+    pub fn instruction_set(&self) -> &'static str {
+        self.isa.name()
     }
 
     /// Read an `.mtp` (or the MTP part of an `.almtp`) file for `elements`.
@@ -191,24 +203,15 @@ impl Mtp {
         out.par_chunks_mut(CHUNK * ns).enumerate().for_each_init(
             || Work::new(b),
             |w, (c, chunk)| {
-                let here = chunk.len() / ns;
-                for g0 in (0..here).step_by(LANES) {
-                    let nl = LANES.min(here - g0);
-                    for l in 0..LANES {
-                        if l < nl {
-                            w.load(b, l, c * CHUNK + g0 + l, atoms, list, &rows);
-                        } else {
-                            w.clear(b, l);
-                        }
-                    }
-                    w.products(b);
-                    for l in 0..nl {
-                        let vals = &mut chunk[(g0 + l) * ns..(g0 + l + 1) * ns];
-                        for (v, &m) in vals.iter_mut().zip(&b.mapping) {
-                            *v = w.m[m][l];
-                        }
-                    }
-                }
+                self.isa.run(ValuesJob {
+                    basis: b,
+                    w,
+                    first: c * CHUNK,
+                    out: chunk,
+                    atoms,
+                    list,
+                    rows: &rows,
+                })
             },
         );
         Ok(out)
@@ -234,28 +237,15 @@ impl Mtp {
         }
         let b = &self.basis;
         let mut w = Work::new(b);
-        w.load(b, 0, i, atoms, list, &rows);
-        // Every lane holds this atom; the lanes differentiate LANES basis functions at once.
-        w.broadcast(b);
-        w.products(b);
-        let ns = self.n_basis();
-        let values = b.mapping.iter().map(|&m| w.m[m][0]).collect();
+        let (values, derivatives) = self.isa.run(SiteJob {
+            basis: b,
+            w: &mut w,
+            i,
+            atoms,
+            list,
+            rows: &rows,
+        });
         let np = w.pairs[0].np;
-        let mut derivatives = vec![Vector3::zeros(); ns * np];
-        for s0 in (0..ns).step_by(LANES) {
-            w.seed_basis(b, std::array::from_fn(|l| (s0 + l < ns).then_some(s0 + l)));
-            w.backward_products(b);
-            for l in 0..LANES.min(ns - s0) {
-                w.backward_pairs(b, 0, l);
-                let s = s0 + l;
-                for (d, g) in derivatives[s * np..(s + 1) * np]
-                    .iter_mut()
-                    .zip(&w.pairs[0].grad[..np])
-                {
-                    *d = Vector3::from(*g);
-                }
-            }
-        }
         let p = &w.pairs[0];
         Ok(SiteBasis {
             values,
@@ -279,49 +269,23 @@ impl Mtp {
         list: &NeighborList,
     ) -> Result<Vec<f64>> {
         let rows = self.geometry(atoms, list)?;
-        let species = atoms.species();
         let b = &self.basis;
-        let (c, kk, rr) = (b.n_species, b.k, b.r);
         let n = self.model.n_params();
         let mut out = vec![0.0; atoms.len() * n];
         out.par_chunks_mut(CHUNK * n).enumerate().for_each_init(
             || Work::new(b),
             |w, (ch, chunk)| {
-                let here = chunk.len() / n;
-                for g0 in (0..here).step_by(LANES) {
-                    let nl = LANES.min(here - g0);
-                    for l in 0..LANES {
-                        if l < nl {
-                            w.load(b, l, ch * CHUNK + g0 + l, atoms, list, &rows);
-                        } else {
-                            w.clear(b, l);
-                        }
-                    }
-                    w.products(b);
-                    w.seed_energy(b);
-                    w.backward_products(b);
-                    for l in 0..nl {
-                        let i = ch * CHUNK + g0 + l;
-                        let ti = usize::from(species[i]);
-                        let row = &mut chunk[(g0 + l) * n..(g0 + l + 1) * n];
-                        w.backward_pairs(b, l, l);
-                        let pw = &w.pairs[l];
-                        for p in 0..pw.np {
-                            let tj = pw.neighbor_species(p);
-                            let blk = (ti * c + tj) * kk * rr;
-                            for mu in 0..kk {
-                                let adj = pw.radial_adjoint(mu, p) * self.model.scaling;
-                                for beta in 0..rr {
-                                    row[blk + mu * rr + beta] += adj * pw.q(beta, p);
-                                }
-                            }
-                        }
-                        row[c * c * kk * rr + ti] = 1.0;
-                        for (s, &m) in b.mapping.iter().enumerate() {
-                            row[c * c * kk * rr + c + s] = w.m[m][l];
-                        }
-                    }
-                }
+                self.isa.run(GradientsJob {
+                    basis: b,
+                    w,
+                    first: ch * CHUNK,
+                    out: chunk,
+                    n_params: n,
+                    scaling: self.model.scaling,
+                    atoms,
+                    list,
+                    rows: &rows,
+                })
             },
         );
         Ok(out)
@@ -361,68 +325,23 @@ impl Potential for Mtp {
         request: Request,
     ) -> Result<Results> {
         let rows = self.geometry(atoms, list)?;
-        let species = atoms.species();
         let n = atoms.len();
         let b = &self.basis;
-        let deriv = request.forces || request.virial;
         let n_chunks = n.div_ceil(CHUNK);
         let chunks: Vec<Chunk> = (0..n_chunks)
             .into_par_iter()
             .map_init(
                 || Work::new(b),
                 |w, c| {
-                    let range = c * CHUNK..((c + 1) * CHUNK).min(n);
-                    let mut out = Chunk {
-                        energy: 0.0,
-                        virial: Matrix3::zeros(),
-                        own: Vec::with_capacity(if deriv { range.len() } else { 0 }),
-                        scatter: Vec::new(),
-                        site: Vec::with_capacity(range.len()),
-                    };
-                    for g0 in range.clone().step_by(LANES) {
-                        let nl = LANES.min(range.end - g0);
-                        for l in 0..LANES {
-                            if l < nl {
-                                w.load(b, l, g0 + l, atoms, list, &rows);
-                            } else {
-                                w.clear(b, l);
-                            }
-                        }
-                        let e = w.products(b);
-                        for (l, &el) in e.iter().enumerate().take(nl) {
-                            let e = b.xi[usize::from(species[g0 + l])] + el;
-                            out.energy += e;
-                            out.site.push(e);
-                        }
-                        if !deriv {
-                            continue;
-                        }
-                        w.seed_energy(b);
-                        w.backward_products(b);
-                        for l in 0..nl {
-                            w.backward_pairs(b, l, l);
-                            let pw = &w.pairs[l];
-                            let mut fi = [0.0; 3];
-                            for p in 0..pw.np {
-                                let g = pw.grad[p];
-                                fi[0] += g[0];
-                                fi[1] += g[1];
-                                fi[2] += g[2];
-                                if request.forces {
-                                    out.scatter.push((pw.nb[p], g));
-                                }
-                                if request.virial {
-                                    for (a, da) in pw.d[p].iter().enumerate() {
-                                        for (bb, gb) in g.iter().enumerate() {
-                                            out.virial[(a, bb)] -= da * gb;
-                                        }
-                                    }
-                                }
-                            }
-                            out.own.push(fi);
-                        }
-                    }
-                    out
+                    self.isa.run(ComputeJob {
+                        basis: b,
+                        w,
+                        range: c * CHUNK..((c + 1) * CHUNK).min(n),
+                        request,
+                        atoms,
+                        list,
+                        rows: &rows,
+                    })
                 },
             )
             .collect();
@@ -468,6 +387,205 @@ impl Potential for Mtp {
             virial: request.virial.then_some(virial),
             per_atom_energy: request.per_atom_energy.then_some(site),
         })
+    }
+}
+
+/// One rayon task of [`Potential::compute`]: energies, and with `request.forces` or
+/// `request.virial` the pair gradients, of the atoms `range`.
+struct ComputeJob<'a, 'b> {
+    basis: &'a Basis,
+    w: &'a mut Work,
+    range: std::ops::Range<usize>,
+    request: Request,
+    atoms: &'a BoundAtoms<'b>,
+    list: &'a NeighborList,
+    rows: &'a [[f64; 3]; 3],
+}
+
+impl Job for ComputeJob<'_, '_> {
+    type Out = Chunk;
+
+    #[inline(always)]
+    fn run(self) -> Chunk {
+        let (b, w, range, request) = (self.basis, self.w, self.range, self.request);
+        let species = self.atoms.species();
+        let deriv = request.forces || request.virial;
+        let mut out = Chunk {
+            energy: 0.0,
+            virial: Matrix3::zeros(),
+            own: Vec::with_capacity(if deriv { range.len() } else { 0 }),
+            scatter: Vec::new(),
+            site: Vec::with_capacity(range.len()),
+        };
+        for g0 in range.clone().step_by(LANES) {
+            let nl = LANES.min(range.end - g0);
+            w.load_batch(b, g0, nl, self.atoms, self.list, self.rows);
+            let e = w.products(b);
+            for (l, &el) in e.iter().enumerate().take(nl) {
+                let e = b.xi[usize::from(species[g0 + l])] + el;
+                out.energy += e;
+                out.site.push(e);
+            }
+            if !deriv {
+                continue;
+            }
+            w.seed_energy(b);
+            w.backward_products(b);
+            for l in 0..nl {
+                w.backward_pairs(b, l, l);
+                let pw = &w.pairs[l];
+                let mut fi = [0.0; 3];
+                for p in 0..pw.np {
+                    let g = pw.grad[p];
+                    fi[0] += g[0];
+                    fi[1] += g[1];
+                    fi[2] += g[2];
+                    if request.forces {
+                        out.scatter.push((pw.nb[p], g));
+                    }
+                    if request.virial {
+                        for (a, da) in pw.d[p].iter().enumerate() {
+                            for (bb, gb) in g.iter().enumerate() {
+                                out.virial[(a, bb)] -= da * gb;
+                            }
+                        }
+                    }
+                }
+                out.own.push(fi);
+            }
+        }
+        out
+    }
+}
+
+/// One rayon task of [`Mtp::basis_values`]: the basis functions of the atoms from `first`
+/// into `out` (`n_s` values per atom).
+struct ValuesJob<'a, 'b> {
+    basis: &'a Basis,
+    w: &'a mut Work,
+    first: usize,
+    out: &'a mut [f64],
+    atoms: &'a BoundAtoms<'b>,
+    list: &'a NeighborList,
+    rows: &'a [[f64; 3]; 3],
+}
+
+impl Job for ValuesJob<'_, '_> {
+    type Out = ();
+
+    #[inline(always)]
+    fn run(self) {
+        let (b, w) = (self.basis, self.w);
+        let ns = b.mapping.len().max(1);
+        let here = self.out.len() / ns;
+        for g0 in (0..here).step_by(LANES) {
+            let nl = LANES.min(here - g0);
+            w.load_batch(b, self.first + g0, nl, self.atoms, self.list, self.rows);
+            w.products(b);
+            for l in 0..nl {
+                let vals = &mut self.out[(g0 + l) * ns..(g0 + l + 1) * ns];
+                for (v, &m) in vals.iter_mut().zip(&b.mapping) {
+                    *v = w.m[m][l];
+                }
+            }
+        }
+    }
+}
+
+/// [`Mtp::site_basis`]: the basis functions of atom `i` and their derivatives with respect
+/// to its pair vectors, `[s * n_pairs + p]`; the pairs stay in `w.pairs[0]`.
+struct SiteJob<'a, 'b> {
+    basis: &'a Basis,
+    w: &'a mut Work,
+    i: usize,
+    atoms: &'a BoundAtoms<'b>,
+    list: &'a NeighborList,
+    rows: &'a [[f64; 3]; 3],
+}
+
+impl Job for SiteJob<'_, '_> {
+    type Out = (Vec<f64>, Vec<Vector3<f64>>);
+
+    #[inline(always)]
+    fn run(self) -> Self::Out {
+        let (b, w) = (self.basis, self.w);
+        w.load(b, 0, self.i, self.atoms, self.list, self.rows);
+        // Every lane holds this atom; the lanes differentiate LANES basis functions at once.
+        w.broadcast(b);
+        w.products(b);
+        let ns = b.mapping.len();
+        let values = b.mapping.iter().map(|&m| w.m[m][0]).collect();
+        let np = w.pairs[0].np;
+        let mut derivatives = vec![Vector3::zeros(); ns * np];
+        for s0 in (0..ns).step_by(LANES) {
+            w.seed_basis(b, std::array::from_fn(|l| (s0 + l < ns).then_some(s0 + l)));
+            w.backward_products(b);
+            for l in 0..LANES.min(ns - s0) {
+                w.backward_pairs(b, 0, l);
+                let s = s0 + l;
+                for (d, g) in derivatives[s * np..(s + 1) * np]
+                    .iter_mut()
+                    .zip(&w.pairs[0].grad[..np])
+                {
+                    *d = Vector3::from(*g);
+                }
+            }
+        }
+        (values, derivatives)
+    }
+}
+
+/// One rayon task of [`Mtp::site_energy_gradients`]: the parameter derivatives of the site
+/// energies of the atoms from `first` into `out` (`n_params` values per atom).
+struct GradientsJob<'a, 'b> {
+    basis: &'a Basis,
+    w: &'a mut Work,
+    first: usize,
+    out: &'a mut [f64],
+    n_params: usize,
+    scaling: f64,
+    atoms: &'a BoundAtoms<'b>,
+    list: &'a NeighborList,
+    rows: &'a [[f64; 3]; 3],
+}
+
+impl Job for GradientsJob<'_, '_> {
+    type Out = ();
+
+    #[inline(always)]
+    fn run(self) {
+        let (b, w, n) = (self.basis, self.w, self.n_params);
+        let species = self.atoms.species();
+        let (c, kk, rr) = (b.n_species, b.k, b.r);
+        let here = self.out.len() / n;
+        for g0 in (0..here).step_by(LANES) {
+            let nl = LANES.min(here - g0);
+            w.load_batch(b, self.first + g0, nl, self.atoms, self.list, self.rows);
+            w.products(b);
+            w.seed_energy(b);
+            w.backward_products(b);
+            for l in 0..nl {
+                let i = self.first + g0 + l;
+                let ti = usize::from(species[i]);
+                let row = &mut self.out[(g0 + l) * n..(g0 + l + 1) * n];
+                w.backward_pairs(b, l, l);
+                let pw = &w.pairs[l];
+                for p in 0..pw.np {
+                    let tj = pw.neighbor_species(p);
+                    let blk = (ti * c + tj) * kk * rr;
+                    for mu in 0..kk {
+                        let adj = pw.radial_adjoint(mu, p) * self.scaling;
+                        for beta in 0..rr {
+                            row[blk + mu * rr + beta] += adj * pw.q(beta, p);
+                        }
+                    }
+                }
+                row[c * c * kk * rr + ti] = 1.0;
+                for (s, &m) in b.mapping.iter().enumerate() {
+                    row[c * c * kk * rr + c + s] = w.m[m][l];
+                }
+            }
+        }
     }
 }
 
@@ -525,4 +643,90 @@ pub(crate) fn from_mtp_spec(
         Path::new(path),
         &elements,
     )?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mtp::{template, RadialCoeffs};
+    use fe_neighbors::ListKind;
+    use fe_structure::Structure;
+    use rand::{Rng, SeedableRng};
+    use rand_pcg::Pcg64;
+
+    /// A level-12 basis for `c` species with random coefficients.
+    fn random_mtp(c: usize) -> Mtp {
+        let mut m = template(12, c, 1.9, 4.6, 6).unwrap();
+        let mut rng = Pcg64::seed_from_u64(7);
+        let n_rad = c * c * m.radial_funcs_count * m.radial_basis_size;
+        m.radial_coeffs = Some(RadialCoeffs {
+            labels: (0..c)
+                .flat_map(|a| (0..c).map(move |b| format!("{a}-{b}")))
+                .collect(),
+            values: (0..n_rad).map(|_| rng.gen_range(-1.0..1.0)).collect(),
+        });
+        m.species_coeffs = Some((0..c).map(|t| -3.0 - t as f64).collect());
+        m.moment_coeffs = Some(
+            (0..m.alpha_moment_mapping.len())
+                .map(|_| rng.gen_range(-0.5..0.5))
+                .collect(),
+        );
+        Mtp::new(m, &[Element::FE, Element::W][..c]).unwrap()
+    }
+
+    /// Every entry point gives bit-identical results with the baseline build and with the
+    /// instruction set detected on this CPU (AVX2 where it exists; on a CPU without it
+    /// both runs take the baseline path and the test checks nothing new).
+    #[test]
+    fn instruction_sets_give_bit_identical_results() {
+        for c in [1, 2] {
+            let s = fe_testkit::random_structure(3, 70, 9.0, 11.0, 0.2, [true; 3], true);
+            let species: Vec<Element> = (0..s.len())
+                .map(|i| {
+                    if c == 2 && i % 3 == 0 {
+                        Element::W
+                    } else {
+                        Element::FE
+                    }
+                })
+                .collect();
+            let s = Structure::new(s.cell().clone(), species, s.positions().to_vec()).unwrap();
+            let detected = random_mtp(c);
+            let mut baseline = detected.clone();
+            baseline.isa = Isa::BASELINE;
+            let binding = detected.bind(&s.elements()).unwrap();
+            let atoms = BoundAtoms::new(&s, &binding).unwrap();
+            let list = NeighborList::new(&s, detected.cutoff(), ListKind::Full).unwrap();
+            let run = |p: &Mtp| {
+                let r = p.compute(&atoms, &list, Request::ALL).unwrap();
+                let mut bits: Vec<u64> = vec![r.energy.to_bits()];
+                bits.extend(
+                    r.forces
+                        .unwrap()
+                        .iter()
+                        .flat_map(|f| f.iter().map(|x| x.to_bits())),
+                );
+                bits.extend(r.virial.unwrap().iter().map(|x| x.to_bits()));
+                bits.extend(r.per_atom_energy.unwrap().iter().map(|x| x.to_bits()));
+                bits.extend(
+                    p.basis_values(&atoms, &list)
+                        .unwrap()
+                        .iter()
+                        .map(|x| x.to_bits()),
+                );
+                let g = p.site_energy_gradients(&atoms, &list).unwrap();
+                bits.extend(g.iter().map(|x| x.to_bits()));
+                let sb = p.site_basis(&atoms, &list, 5).unwrap();
+                bits.extend(sb.values.iter().map(|x| x.to_bits()));
+                bits.extend(
+                    sb.derivatives
+                        .iter()
+                        .flat_map(|d| d.iter().map(|x| x.to_bits())),
+                );
+                bits
+            };
+            println!("detected instruction set: {}", detected.instruction_set());
+            assert!(run(&detected) == run(&baseline), "{c} species");
+        }
+    }
 }
