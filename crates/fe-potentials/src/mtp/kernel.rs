@@ -458,16 +458,17 @@ impl Pairs {
                 }
             }
         }
-        // Two moments at a time: independent sums overlap their latencies.
+        // Four moments at a time: independent sums overlap their latencies.
         let f_of = |k: usize| &self.f[basis.basic[k].mu * cap..basis.basic[k].mu * cap + np];
         let mono_of = |k: usize| &rows[basis.basic[k].m * cap..basis.basic[k].m * cap + np];
-        let mut two = basis.distinct.chunks_exact(2);
-        for ks in &mut two {
-            let (a, b) = dot2([f_of(ks[0]), mono_of(ks[0])], [f_of(ks[1]), mono_of(ks[1])]);
-            m[ks[0]][lane] = a;
-            m[ks[1]][lane] = b;
+        let mut four = basis.distinct.chunks_exact(4);
+        for ks in &mut four {
+            let sums = dots::<4>(std::array::from_fn(|q| [f_of(ks[q]), mono_of(ks[q])]));
+            for (&k, sum) in ks.iter().zip(sums) {
+                m[k][lane] = sum;
+            }
         }
-        for &k in two.remainder() {
+        for &k in four.remainder() {
             m[k][lane] = dot(f_of(k), mono_of(k));
         }
         for (k, bm) in basis.basic.iter().enumerate() {
@@ -773,30 +774,31 @@ impl Work {
 /// over the whole blocks of four, then `(s_0 + s_2) + (s_1 + s_3)`, then the rest in order.
 #[inline(always)]
 fn dot(a: &[f64], b: &[f64]) -> f64 {
-    dot2([a, b], [a, b]).0
+    dots::<1>([[a, b]])[0]
 }
 
-/// Two sums of [`dot`] in one loop, each with exactly [`dot`]'s order of operations.
+/// `N` sums of [`dot`] in one loop, each with exactly [`dot`]'s order of operations;
+/// independent sums overlap their latencies.
 #[inline(always)]
-fn dot2(x: [&[f64]; 2], y: [&[f64]; 2]) -> (f64, f64) {
-    let n = x[0].len().min(x[1].len()).min(y[0].len()).min(y[1].len());
-    let (xa, xb, ya, yb) = (&x[0][..n], &x[1][..n], &y[0][..n], &y[1][..n]);
-    let (mut s, mut t) = ([0.0; 4], [0.0; 4]);
+fn dots<const N: usize>(ab: [[&[f64]; 2]; N]) -> [f64; N] {
+    let n = ab.iter().map(|[a, b]| a.len().min(b.len())).min().unwrap_or(0);
+    let ab = ab.map(|[a, b]| [&a[..n], &b[..n]]);
+    let mut s = [[0.0; 4]; N];
     let whole = n - n % 4;
     for p in (0..whole).step_by(4) {
-        let (xa, xb) = (load(xa, p), load(xb, p));
-        let (ya, yb) = (load(ya, p), load(yb, p));
-        for l in 0..4 {
-            s[l] += xa[l] * xb[l];
-            t[l] += ya[l] * yb[l];
+        for (s, [a, b]) in s.iter_mut().zip(&ab) {
+            let (a, b) = (load(a, p), load(b, p));
+            *s = std::array::from_fn(|l| s[l] + a[l] * b[l]);
         }
     }
-    let (mut u, mut v) = ((s[0] + s[2]) + (s[1] + s[3]), (t[0] + t[2]) + (t[1] + t[3]));
-    for p in whole..n {
-        u += xa[p] * xb[p];
-        v += ya[p] * yb[p];
-    }
-    (u, v)
+    std::array::from_fn(|k| {
+        let [a, b] = ab[k];
+        let mut t = (s[k][0] + s[k][2]) + (s[k][1] + s[k][3]);
+        for p in whole..n {
+            t += a[p] * b[p];
+        }
+        t
+    })
 }
 
 /// `a + c s` element by element: one AVX2 (or two SSE2) multiply and add, never fused.
