@@ -1,10 +1,10 @@
 //! Run-time choice of the instruction set the MTP kernel runs with.
 //!
 //! The default build targets baseline x86-64 (SSE2, two `f64` per register), so one binary
-//! runs on any x86-64 CPU. The kernel's batch loops work on [`LANES`](super::kernel::LANES)
-//! values at a time, which fill one AVX2 register; so every kernel entry point ([`Job`]) is
-//! compiled twice, once for the baseline and once with AVX2 enabled, and [`Isa::detect`]
-//! picks one when the potential is built.
+//! runs on any x86-64 CPU. The kernel's vector loops work on blocks of four values (four
+//! pairs, or four of the eight atoms of a batch), which fill one AVX2 register; so every
+//! kernel entry point ([`Job`]) is compiled twice, once for the baseline and once with AVX2
+//! enabled, and [`Isa::detect`] picks one when the potential is built.
 //!
 //! Both variants perform the same IEEE-754 operations in the same order: AVX2 only widens
 //! the registers (no fused multiply-add, which Rust never forms implicitly, and no

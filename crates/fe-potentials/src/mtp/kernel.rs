@@ -4,18 +4,23 @@
 //! of each atom. Rayon over fixed chunks of atoms.
 //!
 //! Memory layout: every per-pair quantity is stored pair-contiguous (`[quantity][pair]`,
-//! stride = the pair count rounded up to [`PAIR_BLOCK`]), so the basic moments are dot
-//! products over pairs and the backward pass runs on blocks of pairs, both vectorisable.
-//! The monomials are built pair-contiguous in one scratch per task for the forward pass and
-//! rebuilt per block of [`PAIR_BLOCK`] pairs in the backward pass (`[monomial][pair]`, 9 KB
-//! at level 24, instead of a strided walk through a 290 KB array).
-//! Moments and adjoints are stored `[moment][lane]`: one product row `M_k += m M_i M_j` reads
-//! its indices once and updates [`LANES`] atoms (or, for [`Work::seed_basis`], [`LANES`]
-//! basis functions of one atom) with vector instructions (one AVX2 or two SSE2 operations,
-//! see `isa.rs`); the rows are latency-bound scalar work otherwise. Every lane does the same arithmetic in the same order as a lone
-//! atom would, so results do not depend on which atoms share a batch. Workspaces are created
-//! once per rayon task and only grow. The hot methods are `#[inline(always)]` so that each
-//! instruction-set variant of the entry points (`isa.rs`) compiles all of them.
+//! stride = the pair count rounded up to [`PAIR_BLOCK`]), so the radial functions, the
+//! monomials and the basic moments (four dot products over pairs per pass) are vector loops
+//! over pairs. The monomials are built pair-contiguous in one scratch per task for the
+//! forward pass and rebuilt per block of [`PAIR_BLOCK`] pairs in the backward pass
+//! (`[monomial][pair]`, 9 KB at level 24, instead of a strided walk through a 290 KB
+//! array), where $\Phi_\mu$ and its gradient are a small matrix product with vectors over
+//! the block's pairs.
+//!
+//! Moments and adjoints are stored `[moment][lane]`: one product row `M_k += m M_i M_j`
+//! reads its indices once and updates [`LANES`] atoms (or, for [`Work::seed_basis`],
+//! [`LANES`] basis functions of one atom) with vector instructions (two AVX2 or four SSE2
+//! operations per step, see `isa.rs`; eight lanes fill a cache line per moment); the rows
+//! are latency-bound scalar work otherwise. Every lane does the same arithmetic in the same
+//! order as a lone atom would, so results do not depend on which atoms share a batch.
+//! Workspaces are created once per rayon task and only grow. The hot methods are
+//! `#[inline(always)]` so that each instruction-set variant of the entry points
+//! (`isa.rs`) compiles all of them.
 
 use fe_neighbors::NeighborList;
 
@@ -23,7 +28,7 @@ use super::model::MtpModel;
 use crate::potential::BoundAtoms;
 
 /// Atoms (or basis functions of one atom) that go through the product table together.
-pub(crate) const LANES: usize = 4;
+pub(crate) const LANES: usize = 8;
 
 /// One value per lane.
 pub(crate) type Lanes = [f64; LANES];
@@ -781,7 +786,11 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 /// independent sums overlap their latencies.
 #[inline(always)]
 fn dots<const N: usize>(ab: [[&[f64]; 2]; N]) -> [f64; N] {
-    let n = ab.iter().map(|[a, b]| a.len().min(b.len())).min().unwrap_or(0);
+    let n = ab
+        .iter()
+        .map(|[a, b]| a.len().min(b.len()))
+        .min()
+        .unwrap_or(0);
     let ab = ab.map(|[a, b]| [&a[..n], &b[..n]]);
     let mut s = [[0.0; 4]; N];
     let whole = n - n % 4;
