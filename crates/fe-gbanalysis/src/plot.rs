@@ -16,6 +16,7 @@ use plotters::prelude::*;
 
 use crate::error::{GbError, Result};
 use crate::misorientation::{mackenzie_density_per_degree, Histogram, MACKENZIE_MAX_DEG};
+use crate::report::GbReport;
 
 /// Size of every plot in pixels (width, height).
 pub const PLOT_SIZE: (u32, u32) = (720, 480);
@@ -350,6 +351,75 @@ pub fn profile(
         }
         Ok(())
     })
+}
+
+/// File names of [`report_plots`], in the order they are written.
+pub const REPORT_PLOTS: [&str; 5] = [
+    "gb_energy_histogram.svg",
+    "gb_energy_vs_misorientation.svg",
+    "misorientation_histogram.svg",
+    "volume_profile.svg",
+    "coordination_profile.svg",
+];
+
+/// Every plot of a GB report in the folder `dir`, named as [`REPORT_PLOTS`]: the energy
+/// histogram of the [plotted GBs](GbReport::plotted_gbs) (bins of 0.05 J/m^2), their energy
+/// against misorientation and the misorientation histogram (bins of 5 degrees; when the
+/// rotations are known), and with profiles the Voronoi volume (bulk $a_0^3/2$) and face
+/// count (bulk 14) against the distance to the GB centre (bins with more than one atom).
+/// Plots without data are skipped; returns the names written.
+///
+/// # Errors
+/// [`GbError::Plot`] naming a file that cannot be written.
+pub fn report_plots(report: &GbReport, dir: &Path) -> Result<Vec<&'static str>> {
+    let [energy_hist, energy_mis, mis_hist, volume, faces] = REPORT_PLOTS;
+    let shown = report.plotted_gbs();
+    let energies: Vec<f64> = shown.iter().map(|g| g.energy_j_per_m2).collect();
+    let (angles, paired): (Vec<f64>, Vec<f64>) = shown
+        .iter()
+        .filter_map(|g| g.misorientation_deg.map(|m| (m, g.energy_j_per_m2)))
+        .unzip();
+    let mut written = Vec::new();
+    if !energies.is_empty() {
+        gb_energy_histogram(&dir.join(energy_hist), &energies, 0.05)?;
+        written.push(energy_hist);
+    }
+    if !angles.is_empty() {
+        energy_vs_misorientation(&dir.join(energy_mis), &angles, &paired)?;
+        misorientation_histogram(&dir.join(mis_hist), &angles, 5.0)?;
+        written.extend([energy_mis, mis_hist]);
+    }
+    if let Some(p) = &report.profile {
+        let bins: Vec<_> = p
+            .bins
+            .iter()
+            .filter(|b| b.volume.count > 1 && b.volume.mean.is_some())
+            .collect();
+        let d: Vec<f64> = bins.iter().map(|b| 0.5 * (b.d_lo + b.d_hi)).collect();
+        let (vm, vs): (Vec<f64>, Vec<f64>) = bins
+            .iter()
+            .map(|b| (b.volume.mean.unwrap_or(0.0), b.volume.std.unwrap_or(0.0)))
+            .unzip();
+        let (fm, fs): (Vec<f64>, Vec<f64>) = bins
+            .iter()
+            .map(|b| (b.faces.mean.unwrap_or(0.0), b.faces.std.unwrap_or(0.0)))
+            .unzip();
+        if !d.is_empty() {
+            let v_bulk = Some(p.options.v_bulk);
+            profile(
+                &dir.join(volume),
+                &d,
+                &vm,
+                &vs,
+                v_bulk,
+                "Voronoi volume (A^3)",
+            )?;
+            let label = "Voronoi faces (coordination)";
+            profile(&dir.join(faces), &d, &fm, &fs, Some(14.0), label)?;
+            written.extend([volume, faces]);
+        }
+    }
+    Ok(written)
 }
 
 #[cfg(test)]
