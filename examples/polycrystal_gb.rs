@@ -34,8 +34,12 @@
 //! Paper I anneals 0.2 ns (200,000 steps) and cools over 0.1 ns; on 2 cores that costs hours
 //! for EAM at 5.66 nm (METHODS.md 2.2), so the defaults are short and the flags say so. With
 //! `--anneal` the job also reports how many atoms away from the GBs no longer have the
-//! orientation of their seed grain (grain growth makes the seed tessellation, and so
-//! $A_\text{GB}$, stale: METHODS.md 2.3).
+//! orientation of their seed grain (`fe_gbanalysis::reoriented_fraction`; grain growth makes
+//! the seed tessellation, and so $A_\text{GB}$, stale: METHODS.md 2.3).
+//!
+//! The steps are the analysis calls of `fe-gbanalysis` (bulk reference, GB report,
+//! reoriented fraction, plots) between the build (`fe-voronoi`) and relaxation
+//! (`fe-dynamics`) calls; this file only strings them together and writes the files.
 //!
 //! Outputs in DIR: `GRAINS.json` (CLI.md format), `relaxed.xyz`, `gb_report.json` (the full
 //! report of `fe_gbanalysis::gb_report` plus the run's settings), `gb_gbs.csv`,
@@ -48,6 +52,7 @@
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fe::dynamics::md::{maxwell_boltzmann, Barostat, Md, MdOptions, Schedule, Thermostat};
@@ -55,15 +60,15 @@ use fe::dynamics::minimize::{minimize, Algorithm, MinimizeOptions, Report};
 use fe::dynamics::CellDof;
 use fe::gbanalysis::plot;
 use fe::gbanalysis::{
-    average_gb_energy, bcc_bulk_reference, facet_distances, gb_report, GbOptions, Grains,
-    ProfileOptions, DEFAULT_AMBIGUITY_MARGIN,
+    average_gb_energy, bcc_bulk_reference, built_grains, facet_distances, gb_report,
+    reoriented_fraction, BulkReference, GbOptions, GbReport, Grains, ProfileOptions, Reoriented,
+    ReorientedOptions, DEFAULT_AMBIGUITY_MARGIN,
 };
-use fe::neighbors::{ListKind, NeighborList};
-use fe::potentials::{from_spec, Evaluator, Request};
+use fe::potentials::{from_spec, Evaluator, Potential, Request};
 use fe::structure::io::{write_path, WriteOptions};
-use fe::structure::{Cell, Element, Property, Structure};
+use fe::structure::{Cell, Element, Structure};
 use fe::voronoi::polycrystal::{random_rotations, random_seeds, BuildStep};
-use fe::voronoi::{build_polycrystal, PolycrystalSpec};
+use fe::voronoi::{build_polycrystal, Polycrystal, PolycrystalSpec};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nalgebra::{Matrix3, Vector3};
 use serde_json::{json, Value};
@@ -195,10 +200,12 @@ fn relax(
     Ok(r?)
 }
 
+/// A log line on stderr with the time since `t0`.
 fn log(t0: &Instant, message: std::fmt::Arguments) {
     eprintln!("[{:6.1} s] {message}", t0.elapsed().as_secs_f64());
 }
 
+/// A 3x3 matrix as JSON rows.
 fn rows(m: &Matrix3<f64>) -> Value {
     json!([
         [m[(0, 0)], m[(0, 1)], m[(0, 2)]],
@@ -207,80 +214,25 @@ fn rows(m: &Matrix3<f64>) -> Value {
     ])
 }
 
+/// A vector as a JSON triple.
 fn xyz(v: &Vector3<f64>) -> Value {
     json!([v.x, v.y, v.z])
 }
 
-/// Fraction of the atoms farther than `min_distance` from every GB facet whose local
-/// environment no longer has the orientation of the grain they were built in: an atom keeps
-/// it when it has exactly 8 neighbours closer than $0.933\,a_0$ (between the first and second
-/// bcc shells) and every bond is within 15 degrees of a $\langle 111\rangle$ direction of its
-/// grain's rotation. Atoms whose seed grain is lost this way signal grain growth or
-/// rotation, which the seed tessellation (and so $A_\text{GB}$) does not follow.
-fn reoriented_fraction(
-    s: &Structure,
-    built_grain: &[usize],
-    rotations: &[Matrix3<f64>],
-    distance: &[f64],
-    a0: f64,
-    min_distance: f64,
-) -> Result<(f64, usize), Box<dyn Error>> {
-    let list = NeighborList::new(s, 0.933 * a0, ListKind::Full)?;
-    let cos_tol = 15f64.to_radians().cos();
-    let (mut far, mut lost) = (0usize, 0usize);
-    for i in 0..s.len() {
-        if distance[i] <= min_distance {
-            continue;
-        }
-        far += 1;
-        let rt = rotations[built_grain[i]].transpose();
-        let row = list.row(i);
-        let keeps = row.len() == 8
-            && row.clone().all(|k| {
-                let c = rt * list.displacement(s.cell(), s.positions(), i, k).normalize();
-                (c.x.abs() + c.y.abs() + c.z.abs()) / 3f64.sqrt() > cos_tol
-            });
-        if !keeps {
-            lost += 1;
-        }
-    }
-    Ok((
-        if far == 0 {
-            0.0
-        } else {
-            lost as f64 / far as f64
-        },
-        far,
-    ))
-}
-
-/// The distance of every atom of `s` to the nearest GB facet, facets mapped to its cell.
-fn distances(s: &Structure, grains: &Grains) -> Result<Vec<f64>, Box<dyn Error>> {
-    let facets = grains.facets_in(s.cell())?;
-    Ok(facet_distances(s.positions(), s.cell(), &facets, DEFAULT_AMBIGUITY_MARGIN)?.distance)
-}
-
-fn main() -> Result<(), Box<dyn Error>> {
-    let o = options()?;
-    let t0 = Instant::now();
-    let elements = [Element::FE];
-    let potential = from_spec(&o.potential, &elements)?;
-    std::fs::create_dir_all(&o.output_dir)
-        .map_err(|e| format!("cannot create {}: {e}", o.output_dir.display()))?;
-    let out = |name: &str| o.output_dir.join(name);
-
-    // 1. The bulk reference: zero-pressure bcc Fe of the same potential.
-    let bar = spinner("bulk bcc Fe: CG, iso cell".into(), o.quiet);
+/// Zero-pressure bcc Fe of the potential: (a0, e_bulk) and the reference for the report.
+fn bulk_reference(
+    potential: &Arc<dyn Potential>,
+    quiet: bool,
+) -> Result<BulkReference, Box<dyn Error>> {
+    let bar = spinner("bulk bcc Fe: CG, iso cell".into(), quiet);
     let bulk = bcc_bulk_reference(potential.clone(), Element::FE, 2.8553);
     bar.finish_and_clear();
-    let bulk = bulk?;
-    let (a0, e_bulk) = (bulk.a0, bulk.e_bulk);
-    log(
-        &t0,
-        format_args!("bulk bcc Fe: a0 = {a0:.5} A, e_bulk = {e_bulk:.6} eV/atom"),
-    );
+    Ok(bulk?)
+}
 
-    // 2. The polycrystal, built at the potential's own lattice constant (METHODS.md 2.3).
+/// The polycrystal built at the lattice constant `a0` (METHODS.md 2.3) in a cubic box of
+/// `o.size` lattice constants.
+fn build(o: &Options, a0: f64) -> Result<Polycrystal, Box<dyn Error>> {
     let side = o.size as f64 * a0;
     let cell = Cell::new(Matrix3::from_diagonal_element(side), [true; 3])?;
     let spec = PolycrystalSpec {
@@ -297,51 +249,348 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
     })?;
     bar.finish_and_clear();
-    let mut s = poly.structure.clone();
-    let built_grain: Vec<usize> = match s.property("grain") {
-        Some(Property::Int { values, .. }) => values.iter().map(|&g| g as usize).collect(),
-        _ => return Err("the polycrystal has no per-atom grain property".into()),
-    };
-    let grains = Grains::from_tessellation(poly.tessellation.clone(), poly.rotations.clone())?;
-    let facets = poly.tessellation.facets();
-    let area0: f64 = facets.iter().map(|f| f.area).sum();
-    log(
-        &t0,
-        format_args!(
-            "polycrystal: {} grains in a {:.2} nm box, {} atoms ({} deleted as close pairs), \
-             {} GB facets, {area0:.0} A^2",
-            o.grains,
-            side / 10.0,
-            s.len(),
-            poly.removed(),
-            facets.len(),
-        ),
-    );
-    let grains_doc = json!({
-        "cell": rows(cell.matrix()),
+    Ok(poly)
+}
+
+/// GRAINS.json (CLI.md) of the built polycrystal.
+fn grains_json(poly: &Polycrystal, a0: f64, seed: u64) -> Value {
+    json!({
+        "cell": rows(poly.tessellation.cell().matrix()),
         "seeds": poly.tessellation.seeds().iter().map(xyz).collect::<Vec<_>>(),
         "rotations": poly.rotations.iter().map(rows).collect::<Vec<_>>(),
-        "facets": facets.iter().map(|f| json!({
+        "facets": poly.tessellation.facets().iter().map(|f| json!({
             "grains": f.grains, "area": f.area, "normal": xyz(&f.normal),
             "centroid": xyz(&f.centroid), "shift": f.shift, "self_image": f.self_image,
             "polygon": f.polygon.iter().map(xyz).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "atoms_per_grain": poly.atoms_per_grain,
-        "lattice": "bcc", "a": a0, "element": "Fe", "seed": o.seed,
+        "lattice": "bcc", "a": a0, "element": "Fe", "seed": seed,
+    })
+}
+
+/// NPT MD at `o.temperature` for `o.anneal_steps`, then a linear cool to 0.1 K over
+/// `o.cool_steps` (Nose-Hoover chain 0.1 ps, isotropic stochastic cell rescaling at 0 bar;
+/// METHODS.md 2.1), from Maxwell-Boltzmann velocities. Returns the thermo records (every
+/// 100 steps) as JSON.
+fn anneal(
+    s: &mut Structure,
+    potential: &Arc<dyn Potential>,
+    o: &Options,
+) -> Result<Vec<Value>, Box<dyn Error>> {
+    maxwell_boltzmann(s, o.temperature, o.seed)?;
+    let dt = o.timestep;
+    let t_hold = o.anneal_steps as f64 * dt;
+    let mut points = vec![(0.0, o.temperature)];
+    if o.anneal_steps > 0 {
+        points.push((t_hold, o.temperature));
+    }
+    if o.cool_steps > 0 {
+        points.push((t_hold + o.cool_steps as f64 * dt, 0.1));
+    }
+    let options = MdOptions {
+        timestep: dt,
+        thermostat: Thermostat::NoseHooverChain {
+            damping: 0.1,
+            chain: 3,
+        },
+        barostat: Some(Barostat::isotropic(0.0)),
+        schedule: Schedule::piecewise(points)?,
+        seed: o.seed,
+    };
+    let total = o.anneal_steps + o.cool_steps;
+    let bar = progress(
+        total as u64,
+        format!(
+            "NPT {} K for {} steps, cooling to 0.1 K in {}",
+            o.temperature, o.anneal_steps, o.cool_steps
+        ),
+        o.quiet,
+    );
+    let mut thermo = Vec::new();
+    let mut ev = Evaluator::new(potential.clone());
+    let mut md = Md::new(s.clone(), &mut ev, options)?;
+    md.run(total, 100, |th, _| {
+        bar.set_position(th.step as u64);
+        thermo.push(json!({
+            "step": th.step, "time_ps": th.time, "T_K": th.temperature,
+            "T_target_K": th.target_temperature, "pe_eV": th.potential_energy,
+            "P_bar": th.pressure, "volume_A3": th.volume,
+        }));
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    *s = md.structure();
+    Ok(thermo)
+}
+
+/// The reoriented fraction of `s` against the grains it was built in, facets mapped to its
+/// cell (METHODS.md 2.3).
+fn reoriented(
+    s: &Structure,
+    built_grain: &[usize],
+    grains: &Grains,
+    options: &ReorientedOptions,
+) -> Result<Reoriented, Box<dyn Error>> {
+    let facets = grains.facets_in(s.cell())?;
+    let distance = facet_distances(s.positions(), s.cell(), &facets, DEFAULT_AMBIGUITY_MARGIN)?;
+    Ok(reoriented_fraction(
+        s,
+        built_grain,
+        grains.rotations(),
+        &distance.distance,
+        options,
+    )?)
+}
+
+/// The one-row summary of a run (stdout, summary.json, summary.csv).
+struct Summary<'a> {
+    o: &'a Options,
+    poly: &'a Polycrystal,
+    bulk: &'a BulkReference,
+    s: &'a Structure,
+    gb: &'a GbReport,
+    gamma_unrelaxed: f64,
+    report: &'a Report,
+    plots: Vec<&'static str>,
+    seconds: f64,
+}
+
+impl Summary<'_> {
+    fn json(&self) -> Value {
+        let (o, gb, report) = (self.o, self.gb, self.report);
+        json!({
+            "potential": o.potential,
+            "grains": o.grains,
+            "seed": o.seed,
+            "size": o.size,
+            "box_nm": self.s.cell().volume().cbrt() / 10.0,
+            "box_built_nm": self.poly.tessellation.cell().volume().cbrt() / 10.0,
+            "natoms": self.s.len(),
+            "deleted_close_pairs": self.poly.removed(),
+            "a0_A": self.bulk.a0,
+            "e_bulk_eV": self.bulk.e_bulk,
+            "gb_facets": self.poly.tessellation.facets().len(),
+            "gb_area_built_A2": gb.gb_area_initial,
+            "gb_area_relaxed_A2": gb.gb_area,
+            "gamma_unrelaxed_J_m2": self.gamma_unrelaxed,
+            "gamma_J_m2": gb.average_gb_energy,
+            "mean_per_gb_energy_J_m2": gb.mean_per_gb_energy,
+            "gbs_above_threshold": gb.per_gb.len(),
+            "volume_change_at_gb_centre": self.centre(),
+            "energy_eV": report.energy,
+            "excess_energy_eV": gb.excess_energy,
+            "annealed": o.anneal,
+            "relaxation": {
+                "steps": report.steps,
+                "force_evaluations": report.force_evaluations,
+                "fmax_eV_A": report.fmax,
+                "pressure_bar": report.pressure_bar,
+                "converged": report.converged,
+                "stop": report.stop.describe(),
+            },
+            "output_dir": o.output_dir.display().to_string(),
+            "plots": self.plots,
+            "seconds": self.seconds,
+        })
+    }
+
+    fn centre(&self) -> Option<f64> {
+        self.gb
+            .profile
+            .as_ref()
+            .and_then(|p| p.centre_volume_change_0_25)
+    }
+
+    fn csv(&self) -> String {
+        let opt = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v:.6}"));
+        format!(
+            "potential,size,seed,annealed,natoms,box_nm,gamma_J_m2,gamma_unrelaxed_J_m2,\
+             mean_per_gb_J_m2,gbs_above_1000A2,volume_change_at_gb_centre,converged,seconds\n\
+             {},{},{},{},{},{:.4},{:.6},{:.6},{},{},{},{},{:.1}\n",
+            self.o.potential,
+            self.o.size,
+            self.o.seed,
+            self.o.anneal,
+            self.s.len(),
+            self.s.cell().volume().cbrt() / 10.0,
+            self.gb.average_gb_energy,
+            self.gamma_unrelaxed,
+            opt(self.gb.mean_per_gb_energy),
+            self.gb.per_gb.len(),
+            opt(self.centre()),
+            self.report.converged,
+            self.seconds
+        )
+    }
+}
+
+/// Step 3b (`--anneal`): from the CG-relaxed `s` (its CG report `first`), anneal, cool and
+/// relax again, logging the reoriented fraction before and after; returns the final CG report
+/// and the `anneal` document of gb_report.json.
+#[allow(clippy::too_many_arguments)] // the job's state, passed down once
+fn anneal_stage(
+    s: &mut Structure,
+    ev: &mut Evaluator,
+    potential: &Arc<dyn Potential>,
+    o: &Options,
+    t0: &Instant,
+    grains: &Grains,
+    built_grain: &[usize],
+    bulk: &BulkReference,
+    first: &Report,
+) -> Result<(Report, Value), Box<dyn Error>> {
+    let (a0, e_bulk) = (bulk.a0, bulk.e_bulk);
+    let area = grains
+        .facets_in(s.cell())?
+        .iter()
+        .map(|f| f.area)
+        .sum::<f64>();
+    let gamma_cg = average_gb_energy(first.energy, s.len(), e_bulk, area)?.j_per_m2;
+    let orientation = ReorientedOptions::bcc(a0);
+    let before = reoriented(s, built_grain, grains, &orientation)?;
+    let thermo = anneal(s, potential, o)?;
+    let t_hold = o.anneal_steps as f64 * o.timestep;
+    let t_cool = (t_hold + o.cool_steps as f64 * o.timestep) - t_hold;
+    log(
+        t0,
+        format_args!(
+            "annealed: {} MD steps of {} ps ({t_hold} ps at {} K, {t_cool} ps cooling)",
+            o.anneal_steps + o.cool_steps,
+            o.timestep,
+            o.temperature,
+        ),
+    );
+    let report = relax(s, ev, o.fmax, "relaxing again", o.quiet)?;
+    log(
+        t0,
+        format_args!(
+            "relaxed again: {} steps, fmax {:.2e} eV/A, P {:.3} bar, {}",
+            report.steps,
+            report.fmax,
+            report.pressure_bar,
+            report.stop.describe()
+        ),
+    );
+    let after = reoriented(s, built_grain, grains, &orientation)?;
+    log(
+        t0,
+        format_args!(
+            "grain assignment: {:.2} % of the {} atoms farther than {} A from a GB lost \
+             their seed grain's orientation (after CG: {:.2} %); a large change means \
+             grain growth, and the seed facets then overstate the GB area",
+            100.0 * after.fraction,
+            before.considered,
+            orientation.min_distance,
+            100.0 * before.fraction
+        ),
+    );
+    let doc = json!({
+        "temperature_K": o.temperature, "timestep_ps": o.timestep,
+        "anneal_steps": o.anneal_steps, "cool_steps": o.cool_steps,
+        "thermostat": "Nose-Hoover chain, 0.1 ps, 3",
+        "barostat": "stochastic cell rescaling, isotropic, 0 bar, 1 ps",
+        "gamma_after_first_cg_J_m2": gamma_cg,
+        "reoriented_fraction_after_first_cg": before.fraction,
+        "reoriented_fraction_after_anneal": after.fraction,
+        "reoriented_atoms_considered": before.considered,
+        "reoriented_definition": orientation.describe(),
+        "thermo": thermo,
     });
-    std::fs::write(
-        out("GRAINS.json"),
-        serde_json::to_string_pretty(&grains_doc)?,
-    )?;
+    Ok((report, doc))
+}
+
+/// Step 4: the GB report of the relaxed `s` (per-atom energies from `ev`, facets mapped to
+/// its cell, Voronoi profiles unless `--no-profiles`).
+fn analyse(
+    s: &Structure,
+    ev: &mut Evaluator,
+    grains: &Grains,
+    bulk: &BulkReference,
+    o: &Options,
+    t0: &Instant,
+) -> Result<GbReport, Box<dyn Error>> {
+    let per_atom = ev
+        .evaluate(
+            s,
+            Request {
+                per_atom_energy: true,
+                ..Request::ENERGY
+            },
+        )?
+        .per_atom_energy
+        .ok_or("the potential gave no per-atom energies")?;
+    let gb_options = GbOptions {
+        profile: o.profiles.then(|| ProfileOptions::bcc(bulk.a0)),
+        ..GbOptions::default()
+    };
+    let what = if o.profiles { ", Voronoi volumes" } else { "" };
+    let bar = spinner(
+        format!(
+            "GB report: distances to {} facets{what}",
+            grains.tessellation().facets().len()
+        ),
+        o.quiet,
+    );
+    let gb = gb_report(s, &per_atom, grains, bulk.e_bulk, &gb_options);
+    bar.finish_and_clear();
+    let gb = gb?;
+    log(
+        t0,
+        format_args!(
+            "GB report: {} GBs above {} A^2, {} smaller, {} grain-self-image facets; \
+             {:.1} % of atoms ambiguously assigned",
+            gb.per_gb.len(),
+            gb.area_threshold,
+            gb.small_gbs.len(),
+            gb.self_image_gbs.len(),
+            100.0 * gb.ambiguous_fraction
+        ),
+    );
+    Ok(gb)
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let o = options()?;
+    let t0 = Instant::now();
+    let potential = from_spec(&o.potential, &[Element::FE])?;
+    std::fs::create_dir_all(&o.output_dir)
+        .map_err(|e| format!("cannot create {}: {e}", o.output_dir.display()))?;
+    let out = |name: &str| o.output_dir.join(name);
+
+    // 1. The bulk reference: zero-pressure bcc Fe of the same potential.
+    let bulk = bulk_reference(&potential, o.quiet)?;
+    let (a0, e_bulk) = (bulk.a0, bulk.e_bulk);
+    log(
+        &t0,
+        format_args!("bulk bcc Fe: a0 = {a0:.5} A, e_bulk = {e_bulk:.6} eV/atom"),
+    );
+
+    // 2. The polycrystal, built at the potential's own lattice constant (METHODS.md 2.3).
+    let poly = build(&o, a0)?;
+    let mut s = poly.structure.clone();
+    let built_grain = built_grains(&s)?;
+    let grains = Grains::from_tessellation(poly.tessellation.clone(), poly.rotations.clone())?;
+    let n_facets = poly.tessellation.facets().len();
+    let area0 = poly.tessellation.total_facet_area();
+    log(
+        &t0,
+        format_args!(
+            "polycrystal: {} grains in a {:.2} nm box, {} atoms ({} deleted as close pairs), \
+             {n_facets} GB facets, {area0:.0} A^2",
+            o.grains,
+            poly.tessellation.cell().volume().cbrt() / 10.0,
+            s.len(),
+            poly.removed(),
+        ),
+    );
+    let grains_doc = serde_json::to_string_pretty(&grains_json(&poly, a0, o.seed))?;
+    std::fs::write(out("GRAINS.json"), grains_doc)?;
 
     // 3. Relaxation: CG with cell; optionally anneal, cool and CG again (METHODS.md 2).
     let mut ev = Evaluator::new(potential.clone());
     let e_built = ev.evaluate(&s, Request::ENERGY)?.energy;
-    let unrelaxed = average_gb_energy(e_built, s.len(), e_bulk, area0)?;
-    log(
-        &t0,
-        format_args!("unrelaxed: gamma = {:.4} J/m^2", unrelaxed.j_per_m2),
-    );
+    let unrelaxed = average_gb_energy(e_built, s.len(), e_bulk, area0)?.j_per_m2;
+    log(&t0, format_args!("unrelaxed: gamma = {unrelaxed:.4} J/m^2"));
     let mut report = relax(&mut s, &mut ev, o.fmax, "relaxing", o.quiet)?;
     log(
         &t0,
@@ -356,311 +605,56 @@ fn main() -> Result<(), Box<dyn Error>> {
     );
     let mut anneal_doc = Value::Null;
     if o.anneal {
-        let gamma_cg = average_gb_energy(
-            report.energy,
-            s.len(),
-            e_bulk,
-            grains
-                .facets_in(s.cell())?
-                .iter()
-                .map(|f| f.area)
-                .sum::<f64>(),
-        )?;
-        let (lost_before, far) = reoriented_fraction(
-            &s,
+        let first = report;
+        (report, anneal_doc) = anneal_stage(
+            &mut s,
+            &mut ev,
+            &potential,
+            &o,
+            &t0,
+            &grains,
             &built_grain,
-            &poly.rotations,
-            &distances(&s, &grains)?,
-            a0,
-            2.0 * 2.45,
+            &bulk,
+            &first,
         )?;
-        maxwell_boltzmann(&mut s, o.temperature, o.seed)?;
-        let dt = o.timestep;
-        let t_hold = o.anneal_steps as f64 * dt;
-        let t_end = t_hold + o.cool_steps as f64 * dt;
-        let mut points = vec![(0.0, o.temperature)];
-        if o.anneal_steps > 0 {
-            points.push((t_hold, o.temperature));
-        }
-        if o.cool_steps > 0 {
-            points.push((t_end, 0.1));
-        }
-        let options = MdOptions {
-            timestep: dt,
-            thermostat: Thermostat::NoseHooverChain {
-                damping: 0.1,
-                chain: 3,
-            },
-            barostat: Some(Barostat::isotropic(0.0)),
-            schedule: Schedule::piecewise(points)?,
-            seed: o.seed,
-        };
-        let total = o.anneal_steps + o.cool_steps;
-        let bar = progress(
-            total as u64,
-            format!(
-                "NPT {} K for {} steps, cooling to 0.1 K in {}",
-                o.temperature, o.anneal_steps, o.cool_steps
-            ),
-            o.quiet,
-        );
-        let mut thermo = Vec::new();
-        let mut md_ev = Evaluator::new(potential.clone());
-        let mut md = Md::new(s.clone(), &mut md_ev, options)?;
-        md.run(total, 100, |th, _| {
-            bar.set_position(th.step as u64);
-            thermo.push(json!({
-                "step": th.step, "time_ps": th.time, "T_K": th.temperature,
-                "T_target_K": th.target_temperature, "pe_eV": th.potential_energy,
-                "P_bar": th.pressure, "volume_A3": th.volume,
-            }));
-            Ok(())
-        })?;
-        bar.finish_and_clear();
-        s = md.structure();
-        drop(md);
-        log(
-            &t0,
-            format_args!(
-                "annealed: {total} MD steps of {dt} ps ({} ps at {} K, {} ps cooling)",
-                t_hold,
-                o.temperature,
-                t_end - t_hold
-            ),
-        );
-        report = relax(&mut s, &mut ev, o.fmax, "relaxing again", o.quiet)?;
-        log(
-            &t0,
-            format_args!(
-                "relaxed again: {} steps, fmax {:.2e} eV/A, P {:.3} bar, {}",
-                report.steps,
-                report.fmax,
-                report.pressure_bar,
-                report.stop.describe()
-            ),
-        );
-        let (lost_after, _) = reoriented_fraction(
-            &s,
-            &built_grain,
-            &poly.rotations,
-            &distances(&s, &grains)?,
-            a0,
-            2.0 * 2.45,
-        )?;
-        log(
-            &t0,
-            format_args!(
-                "grain assignment: {:.2} % of the {far} atoms farther than 4.9 A from a GB lost \
-                 their seed grain's orientation (after CG: {:.2} %); a large change means \
-                 grain growth, and the seed facets then overstate the GB area",
-                100.0 * lost_after,
-                100.0 * lost_before
-            ),
-        );
-        anneal_doc = json!({
-            "temperature_K": o.temperature, "timestep_ps": dt,
-            "anneal_steps": o.anneal_steps, "cool_steps": o.cool_steps,
-            "thermostat": "Nose-Hoover chain, 0.1 ps, 3",
-            "barostat": "stochastic cell rescaling, isotropic, 0 bar, 1 ps",
-            "gamma_after_first_cg_J_m2": gamma_cg.j_per_m2,
-            "reoriented_fraction_after_first_cg": lost_before,
-            "reoriented_fraction_after_anneal": lost_after,
-            "reoriented_atoms_considered": far,
-            "reoriented_definition": "atoms farther than 4.9 A from every facet whose 8 \
-                neighbours within 0.933 a0 are not all within 15 degrees of <111> of their \
-                built grain",
-            "thermo": thermo,
-        });
     }
 
     // 4. The GB report: per-atom energies of the relaxed structure, facets in its cell.
-    let r = ev.evaluate(
-        &s,
-        Request {
-            per_atom_energy: true,
-            ..Request::ENERGY
-        },
-    )?;
-    let per_atom = r
-        .per_atom_energy
-        .ok_or("the potential gave no per-atom energies")?;
-    let gb_options = GbOptions {
-        profile: o.profiles.then(|| ProfileOptions::bcc(a0)),
-        ..GbOptions::default()
-    };
-    let bar = spinner(
-        format!(
-            "GB report: distances to {} facets{}",
-            facets.len(),
-            if o.profiles { ", Voronoi volumes" } else { "" }
-        ),
-        o.quiet,
-    );
-    let gb = gb_report(&s, &per_atom, &grains, e_bulk, &gb_options);
-    bar.finish_and_clear();
-    let gb = gb?;
-    log(
-        &t0,
-        format_args!(
-            "GB report: {} GBs above {} A^2, {} smaller, {} grain-self-image facets; \
-             {:.1} % of atoms ambiguously assigned",
-            gb.per_gb.len(),
-            gb.area_threshold,
-            gb.small_gbs.len(),
-            gb.self_image_gbs.len(),
-            100.0 * gb.ambiguous_fraction
-        ),
-    );
+    let gb = analyse(&s, &mut ev, &grains, &bulk, &o, &t0)?;
 
-    // 5. Files: structure, report JSON and CSV, plots.
-    write_path(
-        &out("relaxed.xyz"),
-        std::slice::from_ref(&s),
-        &WriteOptions::default(),
-    )?;
+    // 5. Files: structure, report JSON and CSV, plots, summary.
+    let frames = std::slice::from_ref(&s);
+    write_path(&out("relaxed.xyz"), frames, &WriteOptions::default())?;
     if let Some(path) = &o.output {
-        write_path(
-            Path::new(path),
-            std::slice::from_ref(&s),
-            &WriteOptions::default(),
-        )?;
+        write_path(Path::new(path), frames, &WriteOptions::default())?;
     }
-    let mut report_doc = serde_json::to_value(&gb)?;
-    if let Value::Object(map) = &mut report_doc {
-        map.insert("potential".into(), json!(o.potential));
-        map.insert("bulk".into(), serde_json::to_value(bulk)?);
-        map.insert("grains_file".into(), json!("GRAINS.json"));
-        map.insert("anneal".into(), anneal_doc.clone());
-    }
+    let report_doc = gb.to_json_value([
+        ("potential", json!(o.potential)),
+        ("bulk", bulk.to_json()),
+        ("grains_file", json!("GRAINS.json")),
+        ("anneal", anneal_doc),
+    ])?;
     std::fs::write(
         out("gb_report.json"),
         serde_json::to_string_pretty(&report_doc)?,
     )?;
     gb.write_csv(&out("gb"))?;
-
-    // Plots: the GBs above the area threshold (Paper I); all interfaces between different
-    // grains when none is that large (small boxes).
-    let shown: Vec<_> = if gb.per_gb.is_empty() {
-        gb.per_gb.iter().chain(&gb.small_gbs).collect()
-    } else {
-        gb.per_gb.iter().collect()
+    let plots = plot::report_plots(&gb, &o.output_dir)?;
+    let summary = Summary {
+        o: &o,
+        poly: &poly,
+        bulk: &bulk,
+        s: &s,
+        gb: &gb,
+        gamma_unrelaxed: unrelaxed,
+        report: &report,
+        plots,
+        seconds: t0.elapsed().as_secs_f64(),
     };
-    let energies: Vec<f64> = shown.iter().map(|g| g.energy_j_per_m2).collect();
-    let (angles, paired): (Vec<f64>, Vec<f64>) = shown
-        .iter()
-        .filter_map(|g| g.misorientation_deg.map(|m| (m, g.energy_j_per_m2)))
-        .unzip();
-    let mut plots = Vec::new();
-    if !energies.is_empty() {
-        plot::gb_energy_histogram(&out("gb_energy_histogram.svg"), &energies, 0.05)?;
-        plots.push("gb_energy_histogram.svg");
-    }
-    if !angles.is_empty() {
-        plot::energy_vs_misorientation(&out("gb_energy_vs_misorientation.svg"), &angles, &paired)?;
-        plot::misorientation_histogram(&out("misorientation_histogram.svg"), &angles, 5.0)?;
-        plots.extend([
-            "gb_energy_vs_misorientation.svg",
-            "misorientation_histogram.svg",
-        ]);
-    }
-    if let Some(p) = &gb.profile {
-        let bins: Vec<_> = p
-            .bins
-            .iter()
-            .filter(|b| b.volume.count > 1 && b.volume.mean.is_some())
-            .collect();
-        let d: Vec<f64> = bins.iter().map(|b| 0.5 * (b.d_lo + b.d_hi)).collect();
-        let (vm, vs): (Vec<f64>, Vec<f64>) = bins
-            .iter()
-            .map(|b| (b.volume.mean.unwrap_or(0.0), b.volume.std.unwrap_or(0.0)))
-            .unzip();
-        let (fm, fs): (Vec<f64>, Vec<f64>) = bins
-            .iter()
-            .map(|b| (b.faces.mean.unwrap_or(0.0), b.faces.std.unwrap_or(0.0)))
-            .unzip();
-        if !d.is_empty() {
-            plot::profile(
-                &out("volume_profile.svg"),
-                &d,
-                &vm,
-                &vs,
-                Some(p.options.v_bulk),
-                "Voronoi volume (A^3)",
-            )?;
-            plot::profile(
-                &out("coordination_profile.svg"),
-                &d,
-                &fm,
-                &fs,
-                Some(14.0),
-                "Voronoi faces (coordination)",
-            )?;
-            plots.extend(["volume_profile.svg", "coordination_profile.svg"]);
-        }
-    }
-
-    let centre = gb
-        .profile
-        .as_ref()
-        .and_then(|p| p.centre_volume_change_0_25);
-    let summary = json!({
-        "potential": o.potential,
-        "grains": o.grains,
-        "seed": o.seed,
-        "size": o.size,
-        "box_nm": s.cell().volume().cbrt() / 10.0,
-        "box_built_nm": side / 10.0,
-        "natoms": s.len(),
-        "deleted_close_pairs": poly.removed(),
-        "a0_A": a0,
-        "e_bulk_eV": e_bulk,
-        "gb_facets": facets.len(),
-        "gb_area_built_A2": area0,
-        "gb_area_relaxed_A2": gb.gb_area,
-        "gamma_unrelaxed_J_m2": unrelaxed.j_per_m2,
-        "gamma_J_m2": gb.average_gb_energy,
-        "mean_per_gb_energy_J_m2": gb.mean_per_gb_energy,
-        "gbs_above_threshold": gb.per_gb.len(),
-        "volume_change_at_gb_centre": centre,
-        "energy_eV": report.energy,
-        "excess_energy_eV": gb.excess_energy,
-        "annealed": o.anneal,
-        "relaxation": {
-            "steps": report.steps,
-            "force_evaluations": report.force_evaluations,
-            "fmax_eV_A": report.fmax,
-            "pressure_bar": report.pressure_bar,
-            "converged": report.converged,
-            "stop": report.stop.describe(),
-        },
-        "output_dir": o.output_dir.display().to_string(),
-        "plots": plots,
-        "seconds": t0.elapsed().as_secs_f64(),
-    });
-    std::fs::write(out("summary.json"), serde_json::to_string_pretty(&summary)?)?;
-    let opt = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v:.6}"));
-    std::fs::write(
-        out("summary.csv"),
-        format!(
-            "potential,size,seed,annealed,natoms,box_nm,gamma_J_m2,gamma_unrelaxed_J_m2,\
-             mean_per_gb_J_m2,gbs_above_1000A2,volume_change_at_gb_centre,converged,seconds\n\
-             {},{},{},{},{},{:.4},{:.6},{:.6},{},{},{},{},{:.1}\n",
-            o.potential,
-            o.size,
-            o.seed,
-            o.anneal,
-            s.len(),
-            s.cell().volume().cbrt() / 10.0,
-            gb.average_gb_energy,
-            unrelaxed.j_per_m2,
-            opt(gb.mean_per_gb_energy),
-            gb.per_gb.len(),
-            opt(centre),
-            report.converged,
-            t0.elapsed().as_secs_f64()
-        ),
-    )?;
-    println!("{}", serde_json::to_string_pretty(&summary)?);
+    let summary_json = serde_json::to_string_pretty(&summary.json())?;
+    std::fs::write(out("summary.json"), &summary_json)?;
+    std::fs::write(out("summary.csv"), summary.csv())?;
+    println!("{summary_json}");
     println!(
         "average GB energy: {:.4} J/m^2 ({} atoms, {} potential; report and plots in {})",
         gb.average_gb_energy,

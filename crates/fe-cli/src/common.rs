@@ -87,10 +87,10 @@ impl InputArgs {
             types: self.type_elements()?,
             frames,
         };
-        let bar = spinner(&format!("reading {}", path.display()), quiet);
-        let out = io::read_path_as(path, format, &opts);
-        bar.finish_and_clear();
-        Ok(out?)
+        let message = format!("reading {}", path.display());
+        Ok(with_spinner(&message, quiet, || {
+            io::read_path_as(path, format, &opts)
+        })?)
     }
 }
 
@@ -108,6 +108,39 @@ pub fn spinner(message: &str, quiet: bool) -> ProgressBar {
     bar.set_message(message.to_string());
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
+}
+
+/// Run `work` behind a [`spinner`] showing `message`, and clear the spinner when it returns
+/// (also on error: the result is handed back as it is).
+pub fn with_spinner<T>(message: &str, quiet: bool, work: impl FnOnce() -> T) -> T {
+    let bar = spinner(message, quiet);
+    let out = work();
+    bar.finish_and_clear();
+    out
+}
+
+/// A progress bar of `len` steps on stderr in the indicatif `template`, hidden with `--quiet`
+/// or when stderr is not a terminal.
+pub fn progress_bar(len: u64, template: &str, quiet: bool) -> ProgressBar {
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr())
+    };
+    bar.set_style(
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// Create the output file `path` for buffered writing; the error names the file.
+pub fn create_output(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, CliError> {
+    std::fs::File::create(path)
+        .map(std::io::BufWriter::new)
+        .map_err(|source| CliError::Output {
+            file: path.display().to_string(),
+            source,
+        })
 }
 
 /// How to lay out JSON output.

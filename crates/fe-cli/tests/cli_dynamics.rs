@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{fe, fixture, json_stdout, temp};
+use common::{assert_ok, fe, fixture, json_stdout, read_json, temp};
 use fe_structure::io::{read_path, Frames, ReadOptions};
 
 #[test]
@@ -27,9 +27,8 @@ fn fe_relax_reports_the_cli_md_keys_and_writes_the_structure() {
             report.to_str().unwrap(),
             "-q",
         ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let r: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        assert_ok(&o);
+        let r = read_json(&report);
         for key in [
             "energy",
             "natoms",
@@ -207,7 +206,6 @@ fn fe_relax_symmetric_keeps_a_dumbbell_on_its_axis() {
         "--symmetric",
         "-q",
     ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let r = json_stdout(&o);
     assert_eq!(r["converged"], true, "{r}");
     assert_eq!(r["symmetry_operations"], 16, "{r}");

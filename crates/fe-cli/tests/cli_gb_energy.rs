@@ -1,44 +1,13 @@
 //! `fe gb-energy` through the built binary on a small unrelaxed polycrystal: the CLI.md keys,
 //! the sum rule, agreement with `fe eval`, the bulk relaxation, profiles, CSV and errors.
 
-#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
-
 mod common;
 
-use common::{fe, json_stdout, temp};
-use serde_json::Value;
-
-/// A 4-grain 20 A Fe polycrystal (about 700 atoms); returns (structure, GRAINS.json) paths.
-fn polycrystal(name: &str) -> (String, String) {
-    let out = temp(&format!("{name}.extxyz")).display().to_string();
-    let grains = temp(&format!("{name}.json")).display().to_string();
-    let o = fe(&[
-        "polycrystal",
-        "--box",
-        "20",
-        "--grains",
-        "4",
-        "--a",
-        "2.8553",
-        "--seed",
-        "3",
-        "--output",
-        &out,
-        "--grains-out",
-        &grains,
-        "--quiet",
-    ]);
-    json_stdout(&o);
-    (out, grains)
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap()
-}
+use common::{assert_ok, fe, json_stdout, num as f, read_json, small_polycrystal, temp};
 
 #[test]
 fn gb_energy_reports_the_cli_keys_and_obeys_the_sum_rule() {
-    let (s, g) = polycrystal("gbe");
+    let (s, g) = small_polycrystal("gbe");
     let eval = json_stdout(&fe(&[
         "eval",
         "--potential",
@@ -99,7 +68,7 @@ fn gb_energy_reports_the_cli_keys_and_obeys_the_sum_rule() {
 
 #[test]
 fn gb_energy_relaxes_the_bulk_and_makes_profiles() {
-    let (s, g) = polycrystal("gbp");
+    let (s, g) = small_polycrystal("gbp");
     let out = temp("gbp_report.json");
     let o = fe(&[
         "gb-energy",
@@ -114,8 +83,8 @@ fn gb_energy_relaxes_the_bulk_and_makes_profiles() {
         out.to_str().unwrap(),
         "--quiet",
     ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let r: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_ok(&o);
+    let r = read_json(&out);
     // zhou2004 Fe: a0 near 2.83-2.87 A, e_bulk near -4.1 to -4.4 eV (METHODS.md 13).
     let a0 = f(&r["bulk"]["a0_A"]);
     assert!((2.80..2.90).contains(&a0), "{a0}");
@@ -136,7 +105,7 @@ fn gb_energy_relaxes_the_bulk_and_makes_profiles() {
 
 #[test]
 fn gb_energy_rejects_bad_grains_files() {
-    let (s, _) = polycrystal("gbbad");
+    let (s, _) = small_polycrystal("gbbad");
     let bad = temp("gbbad_grains.json");
     std::fs::write(
         &bad,

@@ -28,6 +28,19 @@ pub struct BulkReference {
     pub converged: bool,
 }
 
+impl BulkReference {
+    /// How [`bcc_bulk_reference`] obtained it, as reports say it.
+    pub const SOURCE: &'static str = "relaxed perfect bcc crystal (CG, iso cell, zero pressure)";
+
+    /// The reference as JSON: `{"e_bulk_eV", "a0_A", "pressure_bar", "converged", "source"}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "e_bulk_eV": self.e_bulk, "a0_A": self.a0, "pressure_bar": self.pressure_bar,
+            "converged": self.converged, "source": Self::SOURCE,
+        })
+    }
+}
+
 /// Relax a 4x4x4 bcc supercell of `element` (starting lattice constant `a_guess`, Angstrom)
 /// with `potential` by CG with isotropic cell relaxation to zero pressure (max force 1e-8
 /// eV/Angstrom), and return $e_\text{bulk} = E/N$ and $a_0$.

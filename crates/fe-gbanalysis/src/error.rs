@@ -37,6 +37,9 @@ pub enum GbError {
         #[source]
         source: std::io::Error,
     },
+    /// A neighbour list could not be built.
+    #[error(transparent)]
+    Neighbors(#[from] fe_neighbors::NeighborError),
     /// The grain or atom Voronoi tessellation failed.
     #[error(transparent)]
     Voronoi(#[from] fe_voronoi::VoronoiError),

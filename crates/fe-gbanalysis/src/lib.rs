@@ -8,6 +8,8 @@
 //! - [`pergb`]: per-GB energies $\gamma_k$.
 //! - [`profile`]: Voronoi volume and coordination against the distance to the GB centre.
 //! - [`misorientation`]: disorientations between cubic grains and the Mackenzie distribution.
+//! - [`orientation`]: grain-assignment stability, the fraction of atoms away from the GBs
+//!   that lost their seed grain's orientation.
 //! - [`plot`]: SVG plots of the report after Paper I's figures 7, 8 and 9.
 //! - [`report`]: [`gb_report`], all of the above in one call (used by `fe gb-energy` and the
 //!   main job).
@@ -18,6 +20,7 @@ pub mod energy;
 pub mod error;
 pub mod facets;
 pub mod misorientation;
+pub mod orientation;
 pub mod pergb;
 pub mod plot;
 pub mod profile;
@@ -32,6 +35,7 @@ pub use misorientation::{
     disorientation, disorientation_angle, mackenzie_density, mackenzie_density_per_degree,
     Disorientation, Histogram,
 };
+pub use orientation::{built_grains, reoriented_fraction, Reoriented, ReorientedOptions};
 pub use pergb::{per_gb_csv, per_gb_energies, GbEnergy, DEFAULT_AREA_THRESHOLD};
 pub use profile::{layers_csv, profile_csv, volume_profile, ProfileOptions, Stats, VolumeProfile};
 pub use report::{gb_report, GbOptions, GbReport};

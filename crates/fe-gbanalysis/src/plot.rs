@@ -11,10 +11,12 @@
 
 use std::path::Path;
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::error::{GbError, Result};
 use crate::misorientation::{mackenzie_density_per_degree, Histogram, MACKENZIE_MAX_DEG};
+use crate::report::GbReport;
 
 /// Size of every plot in pixels (width, height).
 pub const PLOT_SIZE: (u32, u32) = (720, 480);
@@ -28,6 +30,60 @@ fn plot_error(path: &Path) -> impl Fn(&dyn std::fmt::Display) -> GbError + '_ {
         path: path.display().to_string(),
         message: e.to_string(),
     }
+}
+
+/// A chart with two real axes on the SVG backend.
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// What plotters' drawing calls return on the SVG backend.
+type Drawn = std::result::Result<(), DrawingAreaErrorKind<std::io::Error>>;
+
+/// The frame of one chart: caption, axis ranges and labels, legend place.
+struct Frame<'s> {
+    caption: String,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    x_desc: &'s str,
+    y_desc: &'s str,
+    /// Width of the y label area (pixels).
+    y_label_area: u32,
+    /// Vertical grid lines (off for histograms).
+    x_mesh: bool,
+    legend: SeriesLabelPosition,
+}
+
+/// Draw one chart into the SVG file `path`: white background, [`PLOT_SIZE`], the frame's
+/// caption, mesh and axis labels, the series that `series` draws, then the legend.
+fn draw_chart(path: &Path, frame: Frame, series: impl FnOnce(&mut Chart) -> Drawn) -> Result<()> {
+    let e = plot_error(path);
+    let root = SVGBackend::new(path, PLOT_SIZE).into_drawing_area();
+    root.fill(&WHITE).map_err(|x| e(&x))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(frame.caption, (FONT, 22))
+        .margin(12)
+        .x_label_area_size(45)
+        .y_label_area_size(frame.y_label_area)
+        .build_cartesian_2d(frame.x, frame.y)
+        .map_err(|x| e(&x))?;
+    let mut mesh = chart.configure_mesh();
+    mesh.label_style((FONT, 14))
+        .axis_desc_style((FONT, 16))
+        .x_desc(frame.x_desc)
+        .y_desc(frame.y_desc);
+    if !frame.x_mesh {
+        mesh.disable_x_mesh();
+    }
+    mesh.draw().map_err(|x| e(&x))?;
+    series(&mut chart).map_err(|x| e(&x))?;
+    chart
+        .configure_series_labels()
+        .label_font((FONT, 14))
+        .position(frame.legend)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|x| e(&x))?;
+    root.present().map_err(|x| e(&x))
 }
 
 /// Check that `values` is non-empty and finite.
@@ -83,52 +139,33 @@ pub fn gb_energy_histogram(path: &Path, energies: &[f64], bin_width: f64) -> Res
     let hist = Histogram::new(energies, lo, lo + bins as f64 * bin_width, bins)?;
     let mean = energies.iter().sum::<f64>() / energies.len() as f64;
     let ymax = hist.counts.iter().copied().max().unwrap_or(0) as f64 * 1.15 + 0.5;
-    let e = plot_error(path);
-    let root = SVGBackend::new(path, PLOT_SIZE).into_drawing_area();
-    root.fill(&WHITE).map_err(|x| e(&x))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption("Energy of the grain boundaries", (FONT, 22))
-        .margin(12)
-        .x_label_area_size(45)
-        .y_label_area_size(55)
-        .build_cartesian_2d(
-            (lo - bin_width)..(lo + (bins + 1) as f64 * bin_width),
-            0.0..ymax,
-        )
-        .map_err(|x| e(&x))?;
-    chart
-        .configure_mesh()
-        .label_style((FONT, 14))
-        .axis_desc_style((FONT, 16))
-        .disable_x_mesh()
-        .x_desc("GB energy (J/m^2)")
-        .y_desc("number of GBs")
-        .draw()
-        .map_err(|x| e(&x))?;
-    chart
-        .draw_series(hist.counts.iter().enumerate().map(|(k, &n)| {
-            let x0 = lo + k as f64 * bin_width;
-            Rectangle::new([(x0, 0.0), (x0 + bin_width, n as f64)], BAR.filled())
-        }))
-        .map_err(|x| e(&x))?
-        .label(format!("{} GBs", energies.len()))
-        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], BAR.filled()));
-    chart
-        .draw_series(LineSeries::new(
-            [(mean, 0.0), (mean, ymax)],
-            CURVE.stroke_width(2),
-        ))
-        .map_err(|x| e(&x))?
-        .label(format!("mean {mean:.3} J/m^2"))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], CURVE.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .label_font((FONT, 14))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()
-        .map_err(|x| e(&x))?;
-    root.present().map_err(|x| e(&x))
+    let frame = Frame {
+        caption: "Energy of the grain boundaries".into(),
+        x: (lo - bin_width)..(lo + (bins + 1) as f64 * bin_width),
+        y: 0.0..ymax,
+        x_desc: "GB energy (J/m^2)",
+        y_desc: "number of GBs",
+        y_label_area: 55,
+        x_mesh: false,
+        legend: SeriesLabelPosition::MiddleRight,
+    };
+    draw_chart(path, frame, |chart| {
+        chart
+            .draw_series(hist.counts.iter().enumerate().map(|(k, &n)| {
+                let x0 = lo + k as f64 * bin_width;
+                Rectangle::new([(x0, 0.0), (x0 + bin_width, n as f64)], BAR.filled())
+            }))?
+            .label(format!("{} GBs", energies.len()))
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], BAR.filled()));
+        chart
+            .draw_series(LineSeries::new(
+                [(mean, 0.0), (mean, ymax)],
+                CURVE.stroke_width(2),
+            ))?
+            .label(format!("mean {mean:.3} J/m^2"))
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], CURVE.stroke_width(2)));
+        Ok(())
+    })
 }
 
 /// GB energy (J/m^2) against disorientation angle (degrees), one point per GB (Paper I,
@@ -141,42 +178,28 @@ pub fn energy_vs_misorientation(path: &Path, angles_deg: &[f64], energies: &[f64
     check(angles_deg, "misorientation")?;
     check(energies, "GB energy")?;
     check_same_length(angles_deg.len(), energies.len(), "angles and energies")?;
-    let e = plot_error(path);
-    let root = SVGBackend::new(path, PLOT_SIZE).into_drawing_area();
-    root.fill(&WHITE).map_err(|x| e(&x))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption("GB energy against misorientation", (FONT, 22))
-        .margin(12)
-        .x_label_area_size(45)
-        .y_label_area_size(55)
-        .build_cartesian_2d(0.0..65.0, padded_range(energies.iter().copied()))
-        .map_err(|x| e(&x))?;
-    chart
-        .configure_mesh()
-        .label_style((FONT, 14))
-        .axis_desc_style((FONT, 16))
-        .x_desc("disorientation angle (degrees)")
-        .y_desc("GB energy (J/m^2)")
-        .draw()
-        .map_err(|x| e(&x))?;
-    chart
-        .draw_series(
-            angles_deg
-                .iter()
-                .zip(energies)
-                .map(|(&a, &g)| Circle::new((a, g), 4, BAR.filled())),
-        )
-        .map_err(|x| e(&x))?
-        .label(format!("{} GBs", energies.len()))
-        .legend(|(x, y)| Circle::new((x + 7, y), 4, BAR.filled()));
-    chart
-        .configure_series_labels()
-        .label_font((FONT, 14))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()
-        .map_err(|x| e(&x))?;
-    root.present().map_err(|x| e(&x))
+    let frame = Frame {
+        caption: "GB energy against misorientation".into(),
+        x: 0.0..65.0,
+        y: padded_range(energies.iter().copied()),
+        x_desc: "disorientation angle (degrees)",
+        y_desc: "GB energy (J/m^2)",
+        y_label_area: 55,
+        x_mesh: true,
+        legend: SeriesLabelPosition::MiddleRight,
+    };
+    draw_chart(path, frame, |chart| {
+        chart
+            .draw_series(
+                angles_deg
+                    .iter()
+                    .zip(energies)
+                    .map(|(&a, &g)| Circle::new((a, g), 4, BAR.filled())),
+            )?
+            .label(format!("{} GBs", energies.len()))
+            .legend(|(x, y)| Circle::new((x + 7, y), 4, BAR.filled()));
+        Ok(())
+    })
 }
 
 /// The histogram of disorientation angles (degrees) as a density per degree, in bins of
@@ -214,47 +237,30 @@ pub fn misorientation_histogram(path: &Path, angles_deg: &[f64], bin_width_deg: 
         .chain(curve.iter().map(|(_, p)| p))
         .fold(0.0f64, |m, &x| m.max(x))
         * 1.15;
-    let e = plot_error(path);
-    let root = SVGBackend::new(path, PLOT_SIZE).into_drawing_area();
-    root.fill(&WHITE).map_err(|x| e(&x))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption("Misorientation of the grain boundaries", (FONT, 22))
-        .margin(12)
-        .x_label_area_size(45)
-        .y_label_area_size(65)
-        .build_cartesian_2d(0.0..hi.max(65.0), 0.0..ymax)
-        .map_err(|x| e(&x))?;
-    chart
-        .configure_mesh()
-        .label_style((FONT, 14))
-        .axis_desc_style((FONT, 16))
-        .disable_x_mesh()
-        .x_desc("disorientation angle (degrees)")
-        .y_desc("probability density (1/degree)")
-        .draw()
-        .map_err(|x| e(&x))?;
-    chart
-        .draw_series(density.iter().enumerate().map(|(k, &p)| {
-            let x0 = k as f64 * bin_width_deg;
-            Rectangle::new([(x0, 0.0), (x0 + bin_width_deg, p)], BAR.mix(0.8).filled())
-        }))
-        .map_err(|x| e(&x))?
-        .label(format!("{} GBs", angles_deg.len()))
-        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], BAR.filled()));
-    chart
-        .draw_series(LineSeries::new(curve, CURVE.stroke_width(2)))
-        .map_err(|x| e(&x))?
-        .label("Mackenzie (random orientations)")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], CURVE.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .label_font((FONT, 14))
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()
-        .map_err(|x| e(&x))?;
-    root.present().map_err(|x| e(&x))
+    let frame = Frame {
+        caption: "Misorientation of the grain boundaries".into(),
+        x: 0.0..hi.max(65.0),
+        y: 0.0..ymax,
+        x_desc: "disorientation angle (degrees)",
+        y_desc: "probability density (1/degree)",
+        y_label_area: 65,
+        x_mesh: false,
+        legend: SeriesLabelPosition::UpperLeft,
+    };
+    draw_chart(path, frame, |chart| {
+        chart
+            .draw_series(density.iter().enumerate().map(|(k, &p)| {
+                let x0 = k as f64 * bin_width_deg;
+                Rectangle::new([(x0, 0.0), (x0 + bin_width_deg, p)], BAR.mix(0.8).filled())
+            }))?
+            .label(format!("{} GBs", angles_deg.len()))
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], BAR.filled()));
+        chart
+            .draw_series(LineSeries::new(curve, CURVE.stroke_width(2)))?
+            .label("Mackenzie (random orientations)")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], CURVE.stroke_width(2)));
+        Ok(())
+    })
 }
 
 /// A binned profile against the distance to the GB centre: `mean` $\pm$ `std` of a per-atom
@@ -298,24 +304,6 @@ pub fn profile(
     );
     let x = padded_range(distance.iter().copied());
     let x = x.start.max(0.0)..x.end;
-    let e = plot_error(path);
-    let root = SVGBackend::new(path, PLOT_SIZE).into_drawing_area();
-    root.fill(&WHITE).map_err(|x| e(&x))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(format!("{quantity} against distance to the GB"), (FONT, 22))
-        .margin(12)
-        .x_label_area_size(45)
-        .y_label_area_size(60)
-        .build_cartesian_2d(x.clone(), y)
-        .map_err(|x| e(&x))?;
-    chart
-        .configure_mesh()
-        .label_style((FONT, 14))
-        .axis_desc_style((FONT, 16))
-        .x_desc("distance to the GB centre (A)")
-        .y_desc(quantity)
-        .draw()
-        .map_err(|x| e(&x))?;
     let band: Vec<(f64, f64)> = distance
         .iter()
         .zip(mean.iter().zip(std))
@@ -328,40 +316,110 @@ pub fn profile(
                 .map(|(&d, (m, s))| (d, m - s)),
         )
         .collect();
-    chart
-        .draw_series(std::iter::once(Polygon::new(band, BAR.mix(0.25).filled())))
-        .map_err(|x| e(&x))?
-        .label("mean +- standard deviation")
-        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], BAR.mix(0.25).filled()));
-    chart
-        .draw_series(LineSeries::new(
-            distance.iter().copied().zip(mean.iter().copied()),
-            BAR.stroke_width(2),
-        ))
-        .map_err(|x| e(&x))?
-        .label("mean")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], BAR.stroke_width(2)));
-    if let Some(b) = bulk {
+    let frame = Frame {
+        caption: format!("{quantity} against distance to the GB"),
+        x: x.clone(),
+        y,
+        x_desc: "distance to the GB centre (A)",
+        y_desc: quantity,
+        y_label_area: 60,
+        x_mesh: true,
+        legend: SeriesLabelPosition::UpperRight,
+    };
+    draw_chart(path, frame, |chart| {
         chart
-            .draw_series(DashedLineSeries::new(
-                [(x.start, b), (x.end, b)],
-                8,
-                5,
-                CURVE.stroke_width(2),
-            ))
-            .map_err(|x| e(&x))?
-            .label(format!("bulk {b:.3}"))
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], CURVE.stroke_width(2)));
+            .draw_series(std::iter::once(Polygon::new(band, BAR.mix(0.25).filled())))?
+            .label("mean +- standard deviation")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], BAR.mix(0.25).filled()));
+        chart
+            .draw_series(LineSeries::new(
+                distance.iter().copied().zip(mean.iter().copied()),
+                BAR.stroke_width(2),
+            ))?
+            .label("mean")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], BAR.stroke_width(2)));
+        if let Some(b) = bulk {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(x.start, b), (x.end, b)],
+                    8,
+                    5,
+                    CURVE.stroke_width(2),
+                ))?
+                .label(format!("bulk {b:.3}"))
+                .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], CURVE.stroke_width(2)));
+        }
+        Ok(())
+    })
+}
+
+/// File names of [`report_plots`], in the order they are written.
+pub const REPORT_PLOTS: [&str; 5] = [
+    "gb_energy_histogram.svg",
+    "gb_energy_vs_misorientation.svg",
+    "misorientation_histogram.svg",
+    "volume_profile.svg",
+    "coordination_profile.svg",
+];
+
+/// Every plot of a GB report in the folder `dir`, named as [`REPORT_PLOTS`]: the energy
+/// histogram of the [plotted GBs](GbReport::plotted_gbs) (bins of 0.05 J/m^2), their energy
+/// against misorientation and the misorientation histogram (bins of 5 degrees; when the
+/// rotations are known), and with profiles the Voronoi volume (bulk $a_0^3/2$) and face
+/// count (bulk 14) against the distance to the GB centre (bins with more than one atom).
+/// Plots without data are skipped; returns the names written.
+///
+/// # Errors
+/// [`GbError::Plot`] naming a file that cannot be written.
+pub fn report_plots(report: &GbReport, dir: &Path) -> Result<Vec<&'static str>> {
+    let [energy_hist, energy_mis, mis_hist, volume, faces] = REPORT_PLOTS;
+    let shown = report.plotted_gbs();
+    let energies: Vec<f64> = shown.iter().map(|g| g.energy_j_per_m2).collect();
+    let (angles, paired): (Vec<f64>, Vec<f64>) = shown
+        .iter()
+        .filter_map(|g| g.misorientation_deg.map(|m| (m, g.energy_j_per_m2)))
+        .unzip();
+    let mut written = Vec::new();
+    if !energies.is_empty() {
+        gb_energy_histogram(&dir.join(energy_hist), &energies, 0.05)?;
+        written.push(energy_hist);
     }
-    chart
-        .configure_series_labels()
-        .label_font((FONT, 14))
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()
-        .map_err(|x| e(&x))?;
-    root.present().map_err(|x| e(&x))
+    if !angles.is_empty() {
+        energy_vs_misorientation(&dir.join(energy_mis), &angles, &paired)?;
+        misorientation_histogram(&dir.join(mis_hist), &angles, 5.0)?;
+        written.extend([energy_mis, mis_hist]);
+    }
+    if let Some(p) = &report.profile {
+        let bins: Vec<_> = p
+            .bins
+            .iter()
+            .filter(|b| b.volume.count > 1 && b.volume.mean.is_some())
+            .collect();
+        let d: Vec<f64> = bins.iter().map(|b| 0.5 * (b.d_lo + b.d_hi)).collect();
+        let (vm, vs): (Vec<f64>, Vec<f64>) = bins
+            .iter()
+            .map(|b| (b.volume.mean.unwrap_or(0.0), b.volume.std.unwrap_or(0.0)))
+            .unzip();
+        let (fm, fs): (Vec<f64>, Vec<f64>) = bins
+            .iter()
+            .map(|b| (b.faces.mean.unwrap_or(0.0), b.faces.std.unwrap_or(0.0)))
+            .unzip();
+        if !d.is_empty() {
+            let v_bulk = Some(p.options.v_bulk);
+            profile(
+                &dir.join(volume),
+                &d,
+                &vm,
+                &vs,
+                v_bulk,
+                "Voronoi volume (A^3)",
+            )?;
+            let label = "Voronoi faces (coordination)";
+            profile(&dir.join(faces), &d, &fm, &fs, Some(14.0), label)?;
+            written.extend([volume, faces]);
+        }
+    }
+    Ok(written)
 }
 
 #[cfg(test)]

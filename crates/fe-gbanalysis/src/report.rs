@@ -27,6 +27,7 @@ use std::path::Path;
 use fe_structure::Structure;
 use fe_voronoi::{voronoi_atoms, VoronoiOptions};
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::distance::{facet_distances, FacetDistances, DEFAULT_AMBIGUITY_MARGIN};
 use crate::energy::average_gb_energy;
@@ -133,6 +134,37 @@ impl GbReport {
     pub fn to_json(&self) -> Result<String> {
         serde_json::to_string_pretty(self)
             .map_err(|e| GbError::Input(format!("cannot serialize the GB report: {e}")))
+    }
+
+    /// The report as a JSON object (the keys of `fe gb-energy`, CLI.md) with the caller's
+    /// own keys `extra` added, e.g. `("potential", json!("zhou2004"))` or the bulk reference
+    /// ([`BulkReference::to_json`](crate::BulkReference::to_json)); an `extra` key replaces a
+    /// report key of the same name.
+    ///
+    /// # Errors
+    /// [`GbError::Input`] if serialization fails (it does not for finite numbers).
+    pub fn to_json_value<'k>(
+        &self,
+        extra: impl IntoIterator<Item = (&'k str, Value)>,
+    ) -> Result<Value> {
+        let mut doc = serde_json::to_value(self)
+            .map_err(|e| GbError::Input(format!("cannot serialize the GB report: {e}")))?;
+        if let Value::Object(map) = &mut doc {
+            for (key, value) in extra {
+                map.insert(key.to_string(), value);
+            }
+        }
+        Ok(doc)
+    }
+
+    /// The GBs a plot shows: those above the area threshold (Paper I), or every interface
+    /// between different grains when none is that large (small boxes).
+    pub fn plotted_gbs(&self) -> Vec<&GbEnergy> {
+        if self.per_gb.is_empty() {
+            self.small_gbs.iter().collect()
+        } else {
+            self.per_gb.iter().collect()
+        }
     }
 
     /// Write the tables as CSV files `PREFIX_gbs.csv` (every GB, facet order; the `kind`

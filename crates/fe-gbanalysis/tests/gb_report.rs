@@ -103,3 +103,62 @@ fn perfect_bcc_profile_is_flat_at_the_bulk_volume() {
         p.atoms_within_layers
     );
 }
+
+#[test]
+fn report_json_and_plots_of_a_small_polycrystal() {
+    let a = 2.8553;
+    let cell = Cell::cubic(8.0 * a).unwrap();
+    let spec = PolycrystalSpec {
+        a,
+        ..PolycrystalSpec::default()
+    };
+    let seeds = random_seeds(&cell, 3, 4, spec.min_seed_distance).unwrap();
+    let p = build_polycrystal(&cell, &seeds, &random_rotations(3, 4), &spec, &|_| {}).unwrap();
+    let grains = Grains::from_tessellation(p.tessellation.clone(), p.rotations.clone()).unwrap();
+    let e: Vec<f64> = (0..p.structure.len())
+        .map(|i| -4.0 + 0.01 * (i % 7) as f64)
+        .collect();
+    let options = GbOptions {
+        profile: Some(ProfileOptions::bcc(a)),
+        ..GbOptions::default()
+    };
+    let r = gb_report(&p.structure, &e, &grains, -4.0, &options).unwrap();
+    // The JSON: the report's keys, the extra keys, an extra key replacing a report key.
+    let bulk = fe_gbanalysis::BulkReference {
+        e_bulk: -4.0,
+        a0: a,
+        pressure_bar: 0.0,
+        converged: true,
+    };
+    let doc = r
+        .to_json_value([
+            ("potential", serde_json::json!("test")),
+            ("bulk", bulk.to_json()),
+            ("natoms", serde_json::json!(-1)),
+        ])
+        .unwrap();
+    assert_eq!(doc["potential"], "test");
+    assert_eq!(doc["bulk"]["a0_A"], a);
+    assert_eq!(doc["bulk"]["source"], fe_gbanalysis::BulkReference::SOURCE);
+    assert_eq!(doc["natoms"], -1);
+    assert_eq!(
+        doc["average_gb_energy_J_per_m2"].as_f64(),
+        Some(r.average_gb_energy)
+    );
+    // Small box: no GB above 1000 A^2, so the plots show the small ones.
+    assert!(r.per_gb.is_empty());
+    assert_eq!(r.plotted_gbs().len(), r.small_gbs.len());
+    let dir = std::env::temp_dir().join(format!("fe-gbanalysis-plots-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let written = fe_gbanalysis::plot::report_plots(&r, &dir).unwrap();
+    assert_eq!(written, fe_gbanalysis::plot::REPORT_PLOTS);
+    for name in written {
+        let svg = std::fs::read_to_string(dir.join(name)).unwrap();
+        assert!(svg.trim_end().ends_with("</svg>"), "{name}");
+    }
+    // Without rotations and profiles only the energy histogram is drawn.
+    let bare = Grains::new(&cell, &p.tessellation.seeds(), vec![]).unwrap();
+    let r = gb_report(&p.structure, &e, &bare, -4.0, &GbOptions::default()).unwrap();
+    let written = fe_gbanalysis::plot::report_plots(&r, &dir).unwrap();
+    assert_eq!(written, ["gb_energy_histogram.svg"]);
+}

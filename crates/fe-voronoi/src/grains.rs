@@ -32,11 +32,12 @@
 //!   Each facet is also a face of both grains, with equal area and opposite normals.
 //! - [`TripleJunction`]: every Voronoi edge once (a segment where three cells meet), in the
 //!   frame of its first grain; edges shorter than $10^{-9}$ times the box size (degenerate
-//!   vertices where four or more cells meet) are left out. Where four or more cells meet along
+//!   vertices where four or more cells meet) are left out. Face polygons are matched to the
+//!   cell's vertices within $10^{-9}$ times the box size, not by exact coordinates. Where four or more cells meet along
 //!   an edge (degenerate seed sets: one seed in a cube), the edge is listed once for each
 //!   triple of cells that its two faces in some cell give.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use fe_structure::Cell;
 use nalgebra::Vector3;
@@ -53,6 +54,13 @@ const COINCIDENT_RELATIVE: f64 = 1e-8;
 
 /// Junction edges shorter than this times the box size are degenerate and left out.
 const MIN_EDGE_RELATIVE: f64 = 1e-9;
+
+/// A face-polygon vertex is the cell vertex nearest to it when closer than this times the box
+/// size (the kernel stores each vertex once and the polygons repeat it, so the match is exact
+/// in practice; the tolerance keeps it when rounding makes two copies differ in the last
+/// bits). Not above [`MIN_EDGE_RELATIVE`]: two vertices this close bound only an edge that is
+/// left out anyway.
+const VERTEX_MATCH_RELATIVE: f64 = 1e-9;
 
 /// One face of a grain cell, seen from that grain.
 #[derive(Debug, Clone, PartialEq)]
@@ -442,25 +450,20 @@ fn collect_junctions(cell: &Cell, grains: &[GrainCell]) -> Vec<TripleJunction> {
     let size = cell.volume().cbrt();
     let mut found: BTreeMap<Triple, TripleJunction> = BTreeMap::new();
     for (g, gc) in grains.iter().enumerate() {
-        // Vertex indices by exact coordinates: the kernel stores each vertex once and the
-        // face polygons repeat the stored values.
-        let index: HashMap<[u64; 3], usize> = gc
-            .vertices
-            .iter()
-            .enumerate()
-            .map(|(i, v)| ([v.x.to_bits(), v.y.to_bits(), v.z.to_bits()], i))
-            .collect();
+        // Each polygon vertex is the nearest cell vertex within the match tolerance.
+        let tol2 = (VERTEX_MATCH_RELATIVE * size).powi(2);
+        let index = |v: &Vector3<f64>| -> Option<usize> {
+            gc.vertices
+                .iter()
+                .map(|w| (w - v).norm_squared())
+                .enumerate()
+                .filter(|&(_, d2)| d2 <= tol2)
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(i, _)| i)
+        };
         let mut edge_faces: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
         for (k, f) in gc.faces.iter().enumerate() {
-            let ids: Vec<Option<usize>> = f
-                .polygon
-                .iter()
-                .map(|v| {
-                    index
-                        .get(&[v.x.to_bits(), v.y.to_bits(), v.z.to_bits()])
-                        .copied()
-                })
-                .collect();
+            let ids: Vec<Option<usize>> = f.polygon.iter().map(index).collect();
             for m in 0..ids.len() {
                 if let (Some(a), Some(b)) = (ids[m], ids[(m + 1) % ids.len()]) {
                     if a != b {
@@ -500,4 +503,59 @@ fn collect_junctions(cell: &Cell, grains: &[GrainCell]) -> Vec<TripleJunction> {
         }
     }
     found.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Junctions survive polygon vertices that differ from the stored cell vertices by
+    /// rounding (a few ulps, up to 1e-12 of the box).
+    #[test]
+    fn junctions_match_vertices_that_differ_by_rounding() {
+        let cell = Cell::new(
+            nalgebra::Matrix3::new(20.0, 0.0, 0.0, 1.5, 18.0, 0.0, -2.0, 1.0, 22.0),
+            [true; 3],
+        )
+        .unwrap();
+        let seeds = [
+            Vector3::new(1.0, 2.0, 3.0),
+            Vector3::new(11.0, 4.0, 8.0),
+            Vector3::new(5.0, 13.0, 15.0),
+            Vector3::new(15.0, 14.0, 2.0),
+            Vector3::new(8.0, 8.0, 19.0),
+        ];
+        let t = GrainTessellation::new(&cell, &seeds).unwrap();
+        assert!(t.junctions().len() > 5);
+        let mut grains = t.grains().to_vec();
+        let size = cell.volume().cbrt();
+        for (g, gc) in grains.iter_mut().enumerate() {
+            for (k, f) in gc.faces.iter_mut().enumerate() {
+                for (m, v) in f.polygon.iter_mut().enumerate() {
+                    // Alternate one-ulp steps and 1e-12-relative offsets.
+                    if (g + k + m) % 2 == 0 {
+                        v.x = f64::from_bits(v.x.to_bits() + 1);
+                        v.z = f64::from_bits(v.z.to_bits().saturating_sub(1));
+                    } else {
+                        *v += Vector3::new(1.0, -0.5, 0.25) * 1e-12 * size;
+                    }
+                }
+            }
+        }
+        let rounded = collect_junctions(&cell, &grains);
+        assert_eq!(rounded.len(), t.junctions().len());
+        for (a, b) in rounded.iter().zip(t.junctions()) {
+            assert_eq!((a.grains, a.shifts), (b.grains, b.shifts));
+            assert!((a.length - b.length).abs() < 1e-12 * size);
+        }
+        // Offsets far above the tolerance lose the match (and so the junctions).
+        for gc in &mut grains {
+            for f in &mut gc.faces {
+                for v in &mut f.polygon {
+                    *v += Vector3::new(1e-6, 0.0, 0.0) * size;
+                }
+            }
+        }
+        assert!(collect_junctions(&cell, &grains).is_empty());
+    }
 }

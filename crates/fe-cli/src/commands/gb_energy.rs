@@ -13,7 +13,7 @@ use fe_gbanalysis::{
 use fe_potentials::{from_spec, Evaluator, Request};
 use serde_json::{json, Value};
 
-use crate::common::{spinner, write_json, InputArgs, Layout};
+use crate::common::{with_spinner, write_json, InputArgs, Layout};
 use crate::error::CliError;
 
 /// Arguments of `fe gb-energy`.
@@ -96,13 +96,10 @@ pub fn run(args: &GbEnergyArgs, quiet: bool) -> Result<(), CliError> {
         };
         // Starting lattice constant from the polycrystal's volume per atom (bcc: a^3 / 2).
         let a_guess = (2.0 * s.cell().volume() / s.len().max(1) as f64).cbrt();
-        let bar = spinner(
-            &format!("relaxing bulk bcc {} (CG, iso cell)", element.symbol()),
-            quiet,
-        );
-        let b = bcc_bulk_reference(potential.clone(), *element, a_guess);
-        bar.finish_and_clear();
-        Some(b?)
+        let message = format!("relaxing bulk bcc {} (CG, iso cell)", element.symbol());
+        Some(with_spinner(&message, quiet, || {
+            bcc_bulk_reference(potential.clone(), *element, a_guess)
+        })?)
     } else {
         None
     };
@@ -112,18 +109,15 @@ pub fn run(args: &GbEnergyArgs, quiet: bool) -> Result<(), CliError> {
         .ok_or_else(|| CliError::Usage("no bulk energy".into()))?;
     let a0 = args.lattice_constant.or(bulk.map(|b| b.a0));
 
-    let bar = spinner(&format!("evaluating {} atoms", s.len()), quiet);
-    let r = Evaluator::new(potential).evaluate(
-        &s,
-        Request {
-            per_atom_energy: true,
-            ..Request::ENERGY
-        },
-    );
-    bar.finish_and_clear();
-    let per_atom = r?
-        .per_atom_energy
-        .ok_or_else(|| CliError::Usage("the potential gave no per-atom energies".into()))?;
+    let request = Request {
+        per_atom_energy: true,
+        ..Request::ENERGY
+    };
+    let per_atom = with_spinner(&format!("evaluating {} atoms", s.len()), quiet, || {
+        Evaluator::new(potential).evaluate(&s, request)
+    })?
+    .per_atom_energy
+    .ok_or_else(|| CliError::Usage("the potential gave no per-atom energies".into()))?;
 
     let profile = match (args.profiles, a0) {
         (false, _) => None,
@@ -146,21 +140,18 @@ pub fn run(args: &GbEnergyArgs, quiet: bool) -> Result<(), CliError> {
         ambiguity_margin: args.ambiguity_margin,
         profile,
     };
-    let bar = spinner(
-        &format!(
-            "distances to {} GB facets{}",
-            grains.tessellation().facets().len(),
-            if args.profiles {
-                ", Voronoi profiles"
-            } else {
-                ""
-            }
-        ),
-        quiet,
+    let message = format!(
+        "distances to {} GB facets{}",
+        grains.tessellation().facets().len(),
+        if args.profiles {
+            ", Voronoi profiles"
+        } else {
+            ""
+        }
     );
-    let report = gb_report(&s, &per_atom, &grains, e_bulk, &options);
-    bar.finish_and_clear();
-    let report = report?;
+    let report = with_spinner(&message, quiet, || {
+        gb_report(&s, &per_atom, &grains, e_bulk, &options)
+    })?;
 
     if let Some(prefix) = &args.csv {
         report.write_csv(prefix)?;
@@ -179,29 +170,16 @@ pub fn run(args: &GbEnergyArgs, quiet: bool) -> Result<(), CliError> {
         }
         write_json(&doc, Some(path), Layout::Compact)?;
     }
-    let mut doc = serde_json::to_value(&report).map_err(|e| CliError::Output {
-        file: "JSON".into(),
-        source: e.into(),
-    })?;
-    if let Value::Object(map) = &mut doc {
-        map.insert("potential".into(), json!(args.potential));
-        map.insert("input".into(), json!(args.input.display().to_string()));
-        map.insert(
-            "grains_file".into(),
-            json!(args.grains.display().to_string()),
-        );
-        map.insert(
-            "bulk".into(),
-            match (args.bulk_energy, bulk) {
-                (Some(e), _) => json!({"e_bulk_eV": e, "source": "--bulk-energy", "a0_A": a0}),
-                (None, Some(b)) => json!({
-                    "e_bulk_eV": b.e_bulk, "a0_A": b.a0, "pressure_bar": b.pressure_bar,
-                    "converged": b.converged,
-                    "source": "relaxed perfect bcc crystal (CG, iso cell, zero pressure)",
-                }),
-                (None, None) => Value::Null,
-            },
-        );
-    }
+    let bulk_doc = match (args.bulk_energy, bulk) {
+        (Some(e), _) => json!({"e_bulk_eV": e, "source": "--bulk-energy", "a0_A": a0}),
+        (None, Some(b)) => b.to_json(),
+        (None, None) => Value::Null,
+    };
+    let doc = report.to_json_value([
+        ("potential", json!(args.potential)),
+        ("input", json!(args.input.display().to_string())),
+        ("grains_file", json!(args.grains.display().to_string())),
+        ("bulk", bulk_doc),
+    ])?;
     write_json(&doc, args.output.as_ref(), Layout::Pretty)
 }

@@ -10,10 +10,9 @@ use fe_dynamics::md::{
 use fe_dynamics::{CellDof, DynamicsError};
 use fe_potentials::{from_spec, Evaluator};
 use fe_structure::io::WriteOptions;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
-use crate::common::{matrix_json, write_json, InputArgs, Layout};
+use crate::common::{create_output, matrix_json, progress_bar, write_json, InputArgs, Layout};
 use crate::error::CliError;
 
 /// Arguments of `fe md`.
@@ -157,25 +156,13 @@ pub fn run(args: &MdArgs, quiet: bool) -> Result<(), CliError> {
     let types = args.read.type_elements()?;
     let mut traj = Trajectory::create(&args.output, WriteOptions { types })?;
     let mut thermo_file = match &args.thermo {
-        Some(p) => Some((
-            p.clone(),
-            std::io::BufWriter::new(std::fs::File::create(p).map_err(|source| {
-                CliError::Output {
-                    file: p.display().to_string(),
-                    source,
-                }
-            })?),
-        )),
+        Some(p) => Some((p.clone(), create_output(p)?)),
         None => None,
     };
-    let bar = if quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::with_draw_target(Some(args.steps as u64), ProgressDrawTarget::stderr())
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} steps {msg} [{elapsed}<{eta}]")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    let bar = progress_bar(
+        args.steps as u64,
+        "{bar:40} {pos}/{len} steps {msg} [{elapsed}<{eta}]",
+        quiet,
     );
     let mut md = Md::new(s, &mut evaluator, options)?;
     let every = args.thermo_every.max(1);

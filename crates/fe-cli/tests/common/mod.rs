@@ -40,3 +40,47 @@ pub fn json_stdout(out: &Output) -> Value {
     );
     serde_json::from_slice(&out.stdout).expect("stdout is exactly one JSON document")
 }
+
+/// Assert that a run succeeded, showing its stderr otherwise.
+pub fn assert_ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "fe failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The JSON document in the file `path`.
+pub fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// A JSON number.
+pub fn num(v: &Value) -> f64 {
+    v.as_f64().unwrap()
+}
+
+/// A 4-grain 20 A Fe polycrystal (about 700 atoms) built by `fe polycrystal` into the
+/// temporary folder as `NAME.extxyz` and `NAME.json` (GRAINS.json); returns both paths.
+pub fn small_polycrystal(name: &str) -> (String, String) {
+    let out = temp(&format!("{name}.extxyz")).display().to_string();
+    let grains = temp(&format!("{name}.json")).display().to_string();
+    let o = fe(&[
+        "polycrystal",
+        "--box",
+        "20",
+        "--grains",
+        "4",
+        "--a",
+        "2.8553",
+        "--seed",
+        "3",
+        "--output",
+        &out,
+        "--grains-out",
+        &grains,
+        "--quiet",
+    ]);
+    json_stdout(&o);
+    (out, grains)
+}
