@@ -454,15 +454,8 @@ impl Context<'_> {
     /// `radius`). `None` when the cell is proven exact, otherwise the radius to search next.
     fn build_cell(&self, w: &mut Worker, i: usize, radius: f64) -> Result<Option<f64>> {
         w.cands.sort_unstable_by(|a, b| a.d2.total_cmp(&b.d2));
-        let h = radius;
         let ri = self.structure.positions()[i];
-        let cube = [
-            Vector3::new(2.0 * h, 0.0, 0.0),
-            Vector3::new(0.0, 2.0 * h, 0.0),
-            Vector3::new(0.0, 0.0, 2.0 * h),
-        ];
-        w.cell
-            .reset_parallelepiped(&Vector3::from_element(-h), &cube, [CUBE_ID; 6])?;
+        w.cell.reset_cube(radius, [CUBE_ID; 6])?;
         for &(k, g) in &self.walls.open {
             let s = g.dot(&ri);
             w.cell.clip(&(-g), s, WALL_ID0 + 2 * k)?;

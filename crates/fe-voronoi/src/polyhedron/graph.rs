@@ -91,17 +91,6 @@ impl Polyhedron {
         }
     }
 
-    /// $s(v) = \hat n \cdot v - d$, evaluated once per cut.
-    #[inline]
-    fn signed(&mut self, v: u32, n: &Vector3<f64>, d: f64) -> f64 {
-        let i = v as usize;
-        if self.seen[i] != self.gen {
-            self.seen[i] = self.gen;
-            self.sval[i] = n.dot(&self.verts[i]) - d;
-        }
-        self.sval[i]
-    }
-
     /// The cut of the module documentation by $\hat n \cdot x \le d$ (unit $\hat n$); `None`
     /// when it meets a vertex on the plane or an inconsistent graph (the cell is then
     /// untouched and the caller clips the polygons).
@@ -116,113 +105,102 @@ impl Polyhedron {
         if nv == 0 {
             return None;
         }
-        self.gen = self.gen.wrapping_add(1);
-        if self.gen == 0 {
-            self.seen.iter_mut().for_each(|x| *x = 0);
-            self.outm.iter_mut().for_each(|x| *x = 0);
-            self.gen = 1;
-        }
-        if self.seen.len() < nv {
-            self.seen.resize(nv, 0);
-            self.outm.resize(nv, 0);
+        // 1. s on every vertex (one pass over a few dozen points costs less than walking the
+        // graph uphill), and the vertices outside, in increasing index order.
+        if self.sval.len() < nv {
             self.sval.resize(nv, 0.0);
         }
-        // 1. Walk uphill in s.
-        let mut v = 0u32;
-        let mut sv = self.signed(v, n, d);
-        loop {
-            let (mut best, mut sb) = (v, sv);
-            let s = self.vstart[v as usize];
-            for k in 0..self.vdeg[v as usize] {
-                let w = self.nbr[(s + k) as usize];
-                let sw = self.signed(w, n, d);
-                if sw > sb {
-                    best = w;
-                    sb = sw;
-                }
+        self.outl.clear();
+        for (i, (s, x)) in self.sval[..nv].iter_mut().zip(&self.verts).enumerate() {
+            let v = n.dot(x) - d;
+            *s = v;
+            if v > tol {
+                self.outl.push(i as u32);
             }
-            if best == v {
-                break;
-            }
-            v = best;
-            sv = sb;
         }
-        if sv <= tol {
+        let nout = self.outl.len();
+        if nout == 0 {
             return Some(Clip::Unchanged);
         }
-        // 2. The outside vertices and the cut edges.
-        let gen = self.gen;
-        self.stack.clear();
-        self.bnd.clear();
-        self.outl.clear();
-        self.outm[v as usize] = gen;
-        self.stack.push(v);
-        self.outl.push(v);
-        while let Some(u) = self.stack.pop() {
-            let s = self.vstart[u as usize];
-            for k in 0..self.vdeg[u as usize] {
-                let w = self.nbr[(s + k) as usize];
-                if self.outm[w as usize] == gen {
-                    continue;
-                }
-                let sw = self.signed(w, n, d);
-                if sw > tol {
-                    self.outm[w as usize] = gen;
-                    self.stack.push(w);
-                    self.outl.push(w);
-                } else if sw < -tol {
-                    let pw = self.nbp[(s + k) as usize];
-                    let su = self.sval[u as usize];
-                    let (xw, xu) = (self.verts[w as usize], self.verts[u as usize]);
-                    self.bnd.push(Boundary {
-                        u,
-                        k,
-                        w,
-                        pw,
-                        x: xw + (xu - xw) * (sw / (sw - su)),
-                    });
-                } else {
-                    return None;
-                }
-            }
-        }
-        let nb = self.bnd.len();
-        if nb == 0 {
-            // Every vertex is outside (they are connected).
+        if nout == nv {
             self.make_empty();
             return Some(Clip::Emptied);
         }
+        // 2. The cut edges, from each outside vertex to each inside neighbour.
+        if self.bidx.len() < self.nbr.len() {
+            self.bidx.resize(self.nbr.len(), 0);
+        }
+        self.bnd.clear();
+        let mut out_r2 = 0.0f64;
+        for &u in &self.outl {
+            let ui = u as usize;
+            let s0 = self.vstart[ui] as usize;
+            let deg = self.vdeg[ui] as usize;
+            let su = self.sval[ui];
+            let xu = self.verts[ui];
+            out_r2 = out_r2.max(xu.norm_squared());
+            for slot in s0..s0 + deg {
+                let w = self.nbr[slot];
+                let sw = self.sval[w as usize];
+                if sw > tol {
+                    continue;
+                }
+                if sw >= -tol {
+                    return None;
+                }
+                self.bidx[slot] = self.bnd.len() as u32;
+                let xw = self.verts[w as usize];
+                self.bnd.push(Boundary {
+                    u,
+                    k: (slot - s0) as u32,
+                    w,
+                    pw: self.nbp[slot],
+                    x: xw + (xu - xw) * (sw / (sw - su)),
+                    next: 0,
+                    prev: 0,
+                });
+            }
+        }
+        let nb = self.bnd.len();
         if nb < 3 {
             return None;
         }
-        // 3. The order of the new vertices around the new face.
-        self.bnext.clear();
-        self.bnext.resize(nb, u32::MAX);
+        // 3. The order of the new vertices around the new face: from each cut edge walk the
+        // face on its kept side through outside vertices to the next cut edge.
         let limit = self.nbr.len();
         for i in 0..nb {
-            let Boundary { u, k, .. } = self.bnd[i];
-            let (mut b, mut p) = (u, k);
+            let (mut b, mut p) = (self.bnd[i].u, self.bnd[i].k);
             let mut steps = 0;
-            loop {
-                let q = self.prev_slot(b, p);
-                let c = self.nbr[(self.vstart[b as usize] + q) as usize];
-                if self.outm[c as usize] == gen {
-                    p = self.nbp[(self.vstart[b as usize] + q) as usize];
+            let j = loop {
+                let q = if p == 0 {
+                    self.vdeg[b as usize] - 1
+                } else {
+                    p - 1
+                };
+                let slot = (self.vstart[b as usize] + q) as usize;
+                let c = self.nbr[slot];
+                if self.sval[c as usize] > tol {
+                    p = self.nbp[slot];
                     b = c;
                     steps += 1;
                     if steps > limit {
                         return None;
                     }
                 } else {
-                    let j = self.bnd.iter().position(|e| e.u == b && e.k == q)?;
-                    self.bnext[i] = j as u32;
-                    break;
+                    // c is strictly inside (checked in step 2), so this slot is a cut edge.
+                    break self.bidx[slot];
                 }
-            }
+            };
+            self.bnd[i].next = j;
         }
         let (mut j, mut count) = (0usize, 0usize);
         loop {
-            j = self.bnext[j] as usize;
+            let nx = self.bnd[j].next as usize;
+            if nx >= nb {
+                return None;
+            }
+            self.bnd[nx].prev = j as u32;
+            j = nx;
             count += 1;
             if j == 0 || count > nb {
                 break;
@@ -232,28 +210,28 @@ impl Polyhedron {
             return None;
         }
         // 4. New vertices and links.
-        self.bprev.clear();
-        self.bprev.resize(nb, 0);
-        for i in 0..nb {
-            self.bprev[self.bnext[i] as usize] = i as u32;
-        }
         let base = nv as u32;
         let np = self.planes.len() as u32;
-        for i in 0..nb {
-            let Boundary { u, k, w, pw, x } = self.bnd[i];
+        let slot0 = self.nbr.len();
+        let slots = slot0 + 3 * nb;
+        self.nbr.resize(slots, 0);
+        self.nbp.resize(slots, 0);
+        self.nfid.resize(slots, 0);
+        self.verts.extend(self.bnd.iter().map(|b| b.x));
+        self.vstart
+            .extend((0..nb as u32).map(|i| slot0 as u32 + 3 * i));
+        self.vdeg.extend(std::iter::repeat_n(3, nb));
+        for (i, b) in self.bnd.iter().enumerate() {
             let xi = base + i as u32;
-            let sw = (self.vstart[w as usize] + pw) as usize;
+            let sw = (self.vstart[b.w as usize] + b.pw) as usize;
             let fid_a = self.nfid[sw];
-            let fid_b = self.nfid[(self.vstart[u as usize] + k) as usize];
+            let fid_b = self.nfid[(self.vstart[b.u as usize] + b.k) as usize];
             self.nbr[sw] = xi;
             self.nbp[sw] = 0;
-            self.verts.push(x);
-            self.vstart.push(self.nbr.len() as u32);
-            self.vdeg.push(3);
-            self.nbr
-                .extend_from_slice(&[w, base + self.bprev[i], base + self.bnext[i]]);
-            self.nbp.extend_from_slice(&[pw, 2, 1]);
-            self.nfid.extend_from_slice(&[fid_b, np, fid_a]);
+            let t = slot0 + 3 * i;
+            self.nbr[t..t + 3].copy_from_slice(&[b.w, base + b.prev, base + b.next]);
+            self.nbp[t..t + 3].copy_from_slice(&[b.pw, 2, 1]);
+            self.nfid[t..t + 3].copy_from_slice(&[fid_b, np, fid_a]);
             let a = &mut self.planes[fid_a as usize];
             a.v = xi;
             a.k = 2;
@@ -270,7 +248,7 @@ impl Polyhedron {
         for j in 0..self.live.len() {
             let f = self.live[j];
             let v = self.planes[f as usize].v as usize;
-            if v >= nv || self.outm[v] != gen {
+            if v >= nv || self.sval[v] <= tol {
                 self.live[kept] = f;
                 kept += 1;
             }
@@ -278,41 +256,40 @@ impl Polyhedron {
         self.live.truncate(kept);
         self.live.push(np);
         // 5. Drop the outside vertices: the kept ones numbered past the new count move into
-        // their places (their neighbours found through the back pointers).
-        let total = self.verts.len();
-        let newlen = total - self.outl.len();
-        self.remap.clear();
-        self.remap.resize(total - newlen, u32::MAX);
-        let mut holes = self.outl.iter().filter(|&&o| (o as usize) < newlen);
+        // their places (the outside vertices below the new count, a prefix of `outl`); their
+        // neighbours are found through the back pointers, and a face that starts at a moved
+        // vertex starts on one of its edges.
+        let total = nv + nb;
+        let newlen = total - nout;
+        let mut hole = 0usize;
         for m in newlen..total {
-            if m < nv && self.outm[m] == gen {
+            if m < nv && self.sval[m] > tol {
                 continue;
             }
-            let h = *holes.next()?;
-            self.verts[h as usize] = self.verts[m];
+            let h = *self.outl.get(hole)?;
+            hole += 1;
+            let hu = h as usize;
+            self.verts[hu] = self.verts[m];
             let (s, deg) = (self.vstart[m], self.vdeg[m]);
-            self.vstart[h as usize] = s;
-            self.vdeg[h as usize] = deg;
-            for slot in s..s + deg {
-                let (x, p) = (self.nbr[slot as usize], self.nbp[slot as usize]);
+            self.vstart[hu] = s;
+            self.vdeg[hu] = deg;
+            for slot in s as usize..(s + deg) as usize {
+                let (x, p) = (self.nbr[slot], self.nbp[slot]);
                 self.nbr[(self.vstart[x as usize] + p) as usize] = h;
+                let pl = &mut self.planes[self.nfid[slot] as usize];
+                if pl.v as usize == m {
+                    pl.v = h;
+                }
             }
-            self.remap[m - newlen] = h;
         }
         self.verts.truncate(newlen);
         self.vstart.truncate(newlen);
         self.vdeg.truncate(newlen);
-        for &f in &self.live {
-            let pl = &mut self.planes[f as usize];
-            if pl.v as usize >= newlen {
-                pl.v = self.remap[pl.v as usize - newlen];
-            }
+        // The new vertices lie on edges of the old cell, so no farther out than its old
+        // vertices: the largest radius only changes when a removed vertex had it.
+        if out_r2 >= self.max_r2 {
+            self.update_radius();
         }
-        self.max_r2 = self
-            .verts
-            .iter()
-            .map(|x| x.norm_squared())
-            .fold(0.0, f64::max);
         Some(Clip::Cut)
     }
 
