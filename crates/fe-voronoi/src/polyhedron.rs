@@ -121,11 +121,17 @@ pub struct Polyhedron {
     nfid: Vec<u32>,
     /// Back pointers: `w = nbr[vstart[v] + k]` lists `v` at `nbr[vstart[w] + nbp[..]]`.
     nbp: Vec<u32>,
+    /// Number of edge slots in use: `nbr`, `nbp` and `nfid` are at least this long (a cut
+    /// appends its new vertices' slots here, growing the buffers only when they are full).
+    nslot: usize,
     planes: Vec<PlaneRec>,
     /// The faces of the cell (indices into `planes`), in the order they were made.
     live: Vec<u32>,
     /// Largest squared vertex distance from the origin.
     max_r2: f64,
+    /// $|v|^2$ of every vertex (as `verts`), kept by the graph cut so that `max_r2` is one
+    /// pass over a slice.
+    vr2: Vec<f64>,
     empty: bool,
     // scratch of the graph cut
     /// $s(v) = \hat n \cdot v - d$ of every vertex for the plane being cut.
@@ -164,6 +170,11 @@ struct Boundary {
     x: Vector3<f64>,
     next: u32,
     prev: u32,
+}
+
+/// The largest of non-negative numbers (0 for none).
+fn max_of(x: &[f64]) -> f64 {
+    x.iter().fold(0.0, |m, &v| if v > m { v } else { m })
 }
 
 // The graph of a right-handed axis-aligned box (as `graph_parallelepiped` builds it; the
@@ -326,17 +337,20 @@ impl Polyhedron {
             let c = |b: u32| if m & b == 0 { -half } else { half };
             Vector3::new(c(1), c(2), c(4))
         }));
-        self.max_r2 = 3.0 * half * half;
+        self.update_radius();
         self.vstart.clear();
         self.vstart.extend((0..8).map(|m| 3 * m));
         self.vdeg.clear();
         self.vdeg.extend(std::iter::repeat_n(3, 8));
-        self.nbr.clear();
-        self.nbr.extend_from_slice(&CUBE_NBR);
-        self.nbp.clear();
-        self.nbp.extend_from_slice(&CUBE_NBP);
-        self.nfid.clear();
-        self.nfid.extend_from_slice(&CUBE_NFID);
+        if self.nbr.len() < 24 {
+            self.nbr.resize(24, 0);
+            self.nbp.resize(24, 0);
+            self.nfid.resize(24, 0);
+        }
+        self.nbr[..24].copy_from_slice(&CUBE_NBR);
+        self.nbp[..24].copy_from_slice(&CUBE_NBP);
+        self.nfid[..24].copy_from_slice(&CUBE_NFID);
+        self.nslot = 24;
         self.planes.clear();
         self.planes.extend((0..6).map(|f| {
             let mut normal = Vector3::zeros();
@@ -354,12 +368,11 @@ impl Polyhedron {
         Ok(())
     }
 
+    /// Recompute `vr2` and `max_r2` from the vertices.
     fn update_radius(&mut self) {
-        self.max_r2 = self
-            .verts
-            .iter()
-            .map(|v| v.norm_squared())
-            .fold(0.0, f64::max);
+        self.vr2.clear();
+        self.vr2.extend(self.verts.iter().map(|v| v.norm_squared()));
+        self.max_r2 = max_of(&self.vr2);
     }
 
     /// The tolerance $\tau = 10^{-10} R$ used to classify vertices against planes (module
@@ -415,6 +428,7 @@ impl Polyhedron {
         self.polys_from_graph();
         let c = self.polygon_clip(n, d, tol, id);
         if c == Clip::Cut {
+            self.update_radius();
             self.graph_from_polys()?;
         }
         Ok(c)
@@ -427,11 +441,13 @@ impl Polyhedron {
         self.nbr.clear();
         self.nfid.clear();
         self.nbp.clear();
+        self.nslot = 0;
         self.planes.clear();
         self.live.clear();
         self.faces.clear();
         self.idx.clear();
         self.max_r2 = 0.0;
+        self.vr2.clear();
         self.empty = true;
     }
 

@@ -87,7 +87,7 @@ impl Polyhedron {
             p: self,
             start: (f.v, f.k),
             cur: (f.v, f.k),
-            left: self.nbr.len(),
+            left: self.nslot,
         }
     }
 
@@ -138,7 +138,7 @@ impl Polyhedron {
             let deg = self.vdeg[ui] as usize;
             let su = self.sval[ui];
             let xu = self.verts[ui];
-            out_r2 = out_r2.max(xu.norm_squared());
+            out_r2 = out_r2.max(self.vr2[ui]);
             for slot in s0..s0 + deg {
                 let w = self.nbr[slot];
                 let sw = self.sval[w as usize];
@@ -167,7 +167,7 @@ impl Polyhedron {
         }
         // 3. The order of the new vertices around the new face: from each cut edge walk the
         // face on its kept side through outside vertices to the next cut edge.
-        let limit = self.nbr.len();
+        let limit = self.nslot;
         for i in 0..nb {
             let (mut b, mut p) = (self.bnd[i].u, self.bnd[i].k);
             let mut steps = 0;
@@ -212,23 +212,31 @@ impl Polyhedron {
         // 4. New vertices and links.
         let base = nv as u32;
         let np = self.planes.len() as u32;
-        let slot0 = self.nbr.len();
+        let slot0 = self.nslot;
         let slots = slot0 + 3 * nb;
-        self.nbr.resize(slots, 0);
-        self.nbp.resize(slots, 0);
-        self.nfid.resize(slots, 0);
-        self.verts.extend(self.bnd.iter().map(|b| b.x));
-        self.vstart
-            .extend((0..nb as u32).map(|i| slot0 as u32 + 3 * i));
-        self.vdeg.extend(std::iter::repeat_n(3, nb));
+        if self.nbr.len() < slots {
+            let len = 2 * slots;
+            self.nbr.resize(len, 0);
+            self.nbp.resize(len, 0);
+            self.nfid.resize(len, 0);
+        }
+        self.nslot = slots;
+        self.verts.reserve(nb);
+        self.vr2.reserve(nb);
+        self.vstart.reserve(nb);
+        self.vdeg.reserve(nb);
         for (i, b) in self.bnd.iter().enumerate() {
             let xi = base + i as u32;
+            let t = slot0 + 3 * i;
+            self.verts.push(b.x);
+            self.vr2.push(b.x.norm_squared());
+            self.vstart.push(t as u32);
+            self.vdeg.push(3);
             let sw = (self.vstart[b.w as usize] + b.pw) as usize;
             let fid_a = self.nfid[sw];
             let fid_b = self.nfid[(self.vstart[b.u as usize] + b.k) as usize];
             self.nbr[sw] = xi;
             self.nbp[sw] = 0;
-            let t = slot0 + 3 * i;
             self.nbr[t..t + 3].copy_from_slice(&[b.w, base + b.prev, base + b.next]);
             self.nbp[t..t + 3].copy_from_slice(&[b.pw, 2, 1]);
             self.nfid[t..t + 3].copy_from_slice(&[fid_b, np, fid_a]);
@@ -270,6 +278,7 @@ impl Polyhedron {
             hole += 1;
             let hu = h as usize;
             self.verts[hu] = self.verts[m];
+            self.vr2[hu] = self.vr2[m];
             let (s, deg) = (self.vstart[m], self.vdeg[m]);
             self.vstart[hu] = s;
             self.vdeg[hu] = deg;
@@ -285,10 +294,11 @@ impl Polyhedron {
         self.verts.truncate(newlen);
         self.vstart.truncate(newlen);
         self.vdeg.truncate(newlen);
+        self.vr2.truncate(newlen);
         // The new vertices lie on edges of the old cell, so no farther out than its old
         // vertices: the largest radius only changes when a removed vertex had it.
         if out_r2 >= self.max_r2 {
-            self.update_radius();
+            self.max_r2 = super::max_of(&self.vr2);
         }
         Some(Clip::Cut)
     }
@@ -343,6 +353,7 @@ impl Polyhedron {
             let p = (0..3).find(|&j| self.nbr[ws + j] == v).unwrap_or(0);
             self.nbp.push(p as u32);
         }
+        self.nslot = self.nbr.len();
         self.live.extend(0..6);
     }
 
@@ -448,6 +459,7 @@ impl Polyhedron {
         // Back pointers: where each edge's far end lists the near one.
         self.nbp.clear();
         self.nbp.resize(total as usize, 0);
+        self.nslot = total as usize;
         for v in 0..nv {
             let s = self.vstart[v] as usize;
             for slot in s..s + self.vdeg[v] as usize {
