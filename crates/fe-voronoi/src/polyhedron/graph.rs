@@ -105,20 +105,36 @@ impl Polyhedron {
         if nv == 0 {
             return None;
         }
-        // 1. s on every vertex (one pass over a few dozen points costs less than walking the
-        // graph uphill), and the vertices outside, in increasing index order.
         if self.sval.len() < nv {
             self.sval.resize(nv, 0.0);
         }
-        self.outl.clear();
-        for (i, (s, x)) in self.sval[..nv].iter_mut().zip(&self.verts).enumerate() {
+        if self.bidx.len() < self.nslot {
+            self.bidx.resize(self.nslot, 0);
+        }
+        // Steps 1-3 only read the graph: plain slices, so that the buffers' addresses and
+        // lengths stay in registers.
+        let nslot = self.nslot;
+        let verts = &self.verts[..nv];
+        let vr2 = &self.vr2[..nv];
+        let vstart = &self.vstart[..nv];
+        let vdeg = &self.vdeg[..nv];
+        let nbr = &self.nbr[..nslot];
+        let nbp = &self.nbp[..nslot];
+        let sval = &mut self.sval[..nv];
+        let bidx = &mut self.bidx[..nslot];
+        let outl = &mut self.outl;
+        let bnd = &mut self.bnd;
+        // 1. s on every vertex (one pass over a few dozen points costs less than walking the
+        // graph uphill), and the vertices outside, in increasing index order.
+        outl.clear();
+        for (i, (s, x)) in sval.iter_mut().zip(verts).enumerate() {
             let v = n.dot(x) - d;
             *s = v;
             if v > tol {
-                self.outl.push(i as u32);
+                outl.push(i as u32);
             }
         }
-        let nout = self.outl.len();
+        let nout = outl.len();
         if nout == 0 {
             return Some(Clip::Unchanged);
         }
@@ -127,79 +143,69 @@ impl Polyhedron {
             return Some(Clip::Emptied);
         }
         // 2. The cut edges, from each outside vertex to each inside neighbour.
-        if self.bidx.len() < self.nbr.len() {
-            self.bidx.resize(self.nbr.len(), 0);
-        }
-        self.bnd.clear();
+        bnd.clear();
         let mut out_r2 = 0.0f64;
-        for &u in &self.outl {
+        for &u in outl.iter() {
             let ui = u as usize;
-            let s0 = self.vstart[ui] as usize;
-            let deg = self.vdeg[ui] as usize;
-            let su = self.sval[ui];
-            let xu = self.verts[ui];
-            out_r2 = out_r2.max(self.vr2[ui]);
-            for slot in s0..s0 + deg {
-                let w = self.nbr[slot];
-                let sw = self.sval[w as usize];
+            let s0 = vstart[ui] as usize;
+            let deg = vdeg[ui] as usize;
+            let su = sval[ui];
+            let xu = verts[ui];
+            out_r2 = out_r2.max(vr2[ui]);
+            for (k, (&w, &pw)) in nbr[s0..s0 + deg].iter().zip(&nbp[s0..s0 + deg]).enumerate() {
+                let sw = sval[w as usize];
                 if sw > tol {
                     continue;
                 }
                 if sw >= -tol {
                     return None;
                 }
-                self.bidx[slot] = self.bnd.len() as u32;
-                let xw = self.verts[w as usize];
-                self.bnd.push(Boundary {
+                bidx[s0 + k] = bnd.len() as u32;
+                let xw = verts[w as usize];
+                bnd.push(Boundary {
                     u,
-                    k: (slot - s0) as u32,
+                    k: k as u32,
                     w,
-                    pw: self.nbp[slot],
+                    pw,
                     x: xw + (xu - xw) * (sw / (sw - su)),
                     next: 0,
                     prev: 0,
                 });
             }
         }
-        let nb = self.bnd.len();
+        let nb = bnd.len();
         if nb < 3 {
             return None;
         }
         // 3. The order of the new vertices around the new face: from each cut edge walk the
         // face on its kept side through outside vertices to the next cut edge.
-        let limit = self.nslot;
-        for i in 0..nb {
-            let (mut b, mut p) = (self.bnd[i].u, self.bnd[i].k);
+        for e in bnd.iter_mut() {
+            let (mut b, mut p) = (e.u as usize, e.k);
             let mut steps = 0;
-            let j = loop {
-                let q = if p == 0 {
-                    self.vdeg[b as usize] - 1
-                } else {
-                    p - 1
-                };
-                let slot = (self.vstart[b as usize] + q) as usize;
-                let c = self.nbr[slot];
-                if self.sval[c as usize] > tol {
-                    p = self.nbp[slot];
+            e.next = loop {
+                let q = if p == 0 { vdeg[b] - 1 } else { p - 1 };
+                let slot = (vstart[b] + q) as usize;
+                let c = nbr[slot] as usize;
+                if sval[c] > tol {
+                    p = nbp[slot];
                     b = c;
                     steps += 1;
-                    if steps > limit {
+                    if steps > nslot {
                         return None;
                     }
                 } else {
                     // c is strictly inside (checked in step 2), so this slot is a cut edge.
-                    break self.bidx[slot];
+                    break bidx[slot];
                 }
             };
-            self.bnd[i].next = j;
         }
         let (mut j, mut count) = (0usize, 0usize);
         loop {
-            let nx = self.bnd[j].next as usize;
+            let nx = bnd[j].next as usize;
             if nx >= nb {
                 return None;
             }
-            self.bnd[nx].prev = j as u32;
+            bnd[nx].prev = j as u32;
             j = nx;
             count += 1;
             if j == 0 || count > nb {
@@ -212,7 +218,7 @@ impl Polyhedron {
         // 4. New vertices and links.
         let base = nv as u32;
         let np = self.planes.len() as u32;
-        let slot0 = self.nslot;
+        let slot0 = nslot;
         let slots = slot0 + 3 * nb;
         if self.nbr.len() < slots {
             let len = 2 * slots;
@@ -225,24 +231,30 @@ impl Polyhedron {
         self.vr2.reserve(nb);
         self.vstart.reserve(nb);
         self.vdeg.reserve(nb);
-        for (i, b) in self.bnd.iter().enumerate() {
-            let xi = base + i as u32;
-            let t = slot0 + 3 * i;
-            self.verts.push(b.x);
-            self.vr2.push(b.x.norm_squared());
-            self.vstart.push(t as u32);
-            self.vdeg.push(3);
-            let sw = (self.vstart[b.w as usize] + b.pw) as usize;
-            let fid_a = self.nfid[sw];
-            let fid_b = self.nfid[(self.vstart[b.u as usize] + b.k) as usize];
-            self.nbr[sw] = xi;
-            self.nbp[sw] = 0;
-            self.nbr[t..t + 3].copy_from_slice(&[b.w, base + b.prev, base + b.next]);
-            self.nbp[t..t + 3].copy_from_slice(&[b.pw, 2, 1]);
-            self.nfid[t..t + 3].copy_from_slice(&[fid_b, np, fid_a]);
-            let a = &mut self.planes[fid_a as usize];
-            a.v = xi;
-            a.k = 2;
+        {
+            let nbr = &mut self.nbr[..slots];
+            let nbp = &mut self.nbp[..slots];
+            let nfid = &mut self.nfid[..slots];
+            let planes = &mut self.planes[..];
+            for (i, b) in self.bnd.iter().enumerate() {
+                let xi = base + i as u32;
+                let t = slot0 + 3 * i;
+                self.verts.push(b.x);
+                self.vr2.push(b.x.norm_squared());
+                self.vstart.push(t as u32);
+                self.vdeg.push(3);
+                let sw = (self.vstart[b.w as usize] + b.pw) as usize;
+                let fid_a = nfid[sw];
+                let fid_b = nfid[(self.vstart[b.u as usize] + b.k) as usize];
+                nbr[sw] = xi;
+                nbp[sw] = 0;
+                nbr[t..t + 3].copy_from_slice(&[b.w, base + b.prev, base + b.next]);
+                nbp[t..t + 3].copy_from_slice(&[b.pw, 2, 1]);
+                nfid[t..t + 3].copy_from_slice(&[fid_b, np, fid_a]);
+                let a = &mut planes[fid_a as usize];
+                a.v = xi;
+                a.k = 2;
+            }
         }
         self.planes.push(PlaneRec {
             normal: *n,
@@ -252,16 +264,12 @@ impl Polyhedron {
             k: 1,
         });
         // Faces whose walk started at a removed vertex and got no new edge are gone.
-        let mut kept = 0;
-        for j in 0..self.live.len() {
-            let f = self.live[j];
-            let v = self.planes[f as usize].v as usize;
-            if v >= nv || self.sval[v] <= tol {
-                self.live[kept] = f;
-                kept += 1;
-            }
-        }
-        self.live.truncate(kept);
+        let sval = &self.sval[..nv];
+        let planes = &self.planes[..];
+        self.live.retain(|&f| {
+            let v = planes[f as usize].v as usize;
+            v >= nv || sval[v] <= tol
+        });
         self.live.push(np);
         // 5. Drop the outside vertices: the kept ones numbered past the new count move into
         // their places (the outside vertices below the new count, a prefix of `outl`); their
@@ -269,25 +277,35 @@ impl Polyhedron {
         // vertex starts on one of its edges.
         let total = nv + nb;
         let newlen = total - nout;
-        let mut hole = 0usize;
-        for m in newlen..total {
-            if m < nv && self.sval[m] > tol {
-                continue;
-            }
-            let h = *self.outl.get(hole)?;
-            hole += 1;
-            let hu = h as usize;
-            self.verts[hu] = self.verts[m];
-            self.vr2[hu] = self.vr2[m];
-            let (s, deg) = (self.vstart[m], self.vdeg[m]);
-            self.vstart[hu] = s;
-            self.vdeg[hu] = deg;
-            for slot in s as usize..(s + deg) as usize {
-                let (x, p) = (self.nbr[slot], self.nbp[slot]);
-                self.nbr[(self.vstart[x as usize] + p) as usize] = h;
-                let pl = &mut self.planes[self.nfid[slot] as usize];
-                if pl.v as usize == m {
-                    pl.v = h;
+        {
+            let verts = &mut self.verts[..total];
+            let vr2 = &mut self.vr2[..total];
+            let vstart = &mut self.vstart[..total];
+            let vdeg = &mut self.vdeg[..total];
+            let nbr = &mut self.nbr[..slots];
+            let nbp = &self.nbp[..slots];
+            let nfid = &self.nfid[..slots];
+            let planes = &mut self.planes[..];
+            let mut holes = self.outl.iter();
+            for m in newlen..total {
+                if m < nv && sval[m] > tol {
+                    continue;
+                }
+                let h = *holes.next()?;
+                let hu = h as usize;
+                verts[hu] = verts[m];
+                vr2[hu] = vr2[m];
+                let (s, deg) = (vstart[m], vdeg[m]);
+                vstart[hu] = s;
+                vdeg[hu] = deg;
+                let r = s as usize..(s + deg) as usize;
+                for (slot, (&p, &f)) in r.clone().zip(nbp[r].iter().zip(&nfid[s as usize..])) {
+                    let pl = &mut planes[f as usize];
+                    if pl.v as usize == m {
+                        pl.v = h;
+                    }
+                    let xs = (vstart[nbr[slot] as usize] + p) as usize;
+                    nbr[xs] = h;
                 }
             }
         }
