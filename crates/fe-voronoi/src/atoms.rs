@@ -343,6 +343,8 @@ struct Candidate {
 struct Worker {
     cell: Polyhedron,
     cands: Vec<Candidate>,
+    /// The candidates in order of increasing distance: (bits of $|d|^2$, index in `cands`).
+    order: Vec<(u64, u32)>,
     areas: Vec<f64>,
 }
 
@@ -453,7 +455,16 @@ impl Context<'_> {
     /// Clip the cell of atom `i` by the candidates in `w.cands` (every atom image closer than
     /// `radius`). `None` when the cell is proven exact, otherwise the radius to search next.
     fn build_cell(&self, w: &mut Worker, i: usize, radius: f64) -> Result<Option<f64>> {
-        w.cands.sort_unstable_by(|a, b| a.d2.total_cmp(&b.d2));
+        // Sort small keys rather than the candidates (non-negative floats order as their
+        // bits); the face ids stay the candidates' indices.
+        w.order.clear();
+        w.order.extend(
+            w.cands
+                .iter()
+                .enumerate()
+                .map(|(k, c)| (c.d2.to_bits(), k as u32)),
+        );
+        w.order.sort_unstable();
         let ri = self.structure.positions()[i];
         w.cell.reset_cube(radius, [CUBE_ID; 6])?;
         for &(k, g) in &self.walls.open {
@@ -462,7 +473,8 @@ impl Context<'_> {
             w.cell.clip(&g, 1.0 - s, WALL_ID0 + 2 * k + 1)?;
         }
         let mut closed = false;
-        for (k, c) in w.cands.iter().enumerate() {
+        for &(_, k) in &w.order {
+            let (k, c) = (k as usize, &w.cands[k as usize]);
             if c.d2 > 4.0 * w.cell.max_radius_sq() {
                 closed = true;
                 break;

@@ -565,35 +565,33 @@ impl Polyhedron {
         let Some(&p) = self.verts.first() else {
             return 0.0;
         };
-        let limit = self.nbr.len();
+        let nv = self.verts.len();
+        let (verts, vstart, vdeg) = (&self.verts[..], &self.vstart[..nv], &self.vdeg[..nv]);
+        let (nbr, nbp) = (&self.nbr[..self.nslot], &self.nbp[..self.nslot]);
         let mut vol = 0.0;
         for &f in &self.live {
             let pl = &self.planes[f as usize];
             let (v0, k0) = (pl.v, pl.k);
-            let x0 = self.verts[v0 as usize];
+            let x0 = verts[v0 as usize];
             // The walk of `FaceWalk`: after the edge a -> b (a the j-th neighbour of b)
             // comes b -> nbr(b, j - 1).
-            let slot = (self.vstart[v0 as usize] + k0) as usize;
-            let mut b = self.nbr[slot];
-            let mut j = self.nbp[slot];
-            let mut x1 = self.verts[b as usize] - x0;
+            let slot = (vstart[v0 as usize] + k0) as usize;
+            let mut b = nbr[slot] as usize;
+            let mut j = nbp[slot];
+            let mut x1 = verts[b] - x0;
             let mut twice_area = Vector3::zeros();
-            for _ in 0..limit {
-                let q = if j == 0 {
-                    self.vdeg[b as usize] - 1
-                } else {
-                    j - 1
-                };
-                let slot = (self.vstart[b as usize] + q) as usize;
-                let c = self.nbr[slot];
+            for _ in 0..nbr.len() {
+                let q = if j == 0 { vdeg[b] - 1 } else { j - 1 };
+                let slot = (vstart[b] + q) as usize;
+                let c = nbr[slot];
                 if c == v0 {
                     break;
                 }
-                let x2 = self.verts[c as usize] - x0;
+                let x2 = verts[c as usize] - x0;
                 twice_area += x1.cross(&x2);
                 x1 = x2;
-                j = self.nbp[slot];
-                b = c;
+                j = nbp[slot];
+                b = c as usize;
             }
             let area = 0.5 * twice_area.dot(&pl.normal);
             vol += (pl.offset - pl.normal.dot(&p)) * area;

@@ -266,10 +266,17 @@ impl Polyhedron {
         // Faces whose walk started at a removed vertex and got no new edge are gone.
         let sval = &self.sval[..nv];
         let planes = &self.planes[..];
-        self.live.retain(|&f| {
+        let live = &mut self.live[..];
+        let mut kept = 0;
+        for j in 0..live.len() {
+            let f = live[j];
             let v = planes[f as usize].v as usize;
-            v >= nv || sval[v] <= tol
-        });
+            if v >= nv || sval[v] <= tol {
+                live[kept] = f;
+                kept += 1;
+            }
+        }
+        self.live.truncate(kept);
         self.live.push(np);
         // 5. Drop the outside vertices: the kept ones numbered past the new count move into
         // their places (the outside vertices below the new count, a prefix of `outl`); their
