@@ -330,6 +330,20 @@ impl Walls {
     }
 }
 
+/// Sort a short list in place (the candidates of one cell, a dozen or two: insertion sort
+/// does the fewest operations there).
+fn insertion_sort(x: &mut [(u64, u32)]) {
+    for i in 1..x.len() {
+        let v = x[i];
+        let mut j = i;
+        while j > 0 && x[j - 1] > v {
+            x[j] = x[j - 1];
+            j -= 1;
+        }
+        x[j] = v;
+    }
+}
+
 /// One candidate neighbour: bisector data and identity.
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
@@ -384,7 +398,7 @@ impl Context<'_> {
         range: std::ops::Range<usize>,
     ) -> Result<ChunkOut> {
         let pos = self.structure.positions();
-        let cell = self.structure.cell();
+        let h = *self.structure.cell().matrix();
         let rc = list.cutoff();
         let mut out = ChunkOut {
             first: range.start,
@@ -396,8 +410,11 @@ impl Context<'_> {
             w.cands.clear();
             let nbrs = list.neighbors_of(i);
             let shifts = list.shifts_of(i);
-            for (k, (&j, s)) in nbrs.iter().zip(shifts).enumerate() {
-                let d = list.displacement(cell, pos, i, list.row(i).start + k);
+            let ri = pos[i];
+            for (&j, s) in nbrs.iter().zip(shifts) {
+                // $d = r_j + S H - r_i$ (as `NeighborList::displacement`).
+                let sv = Vector3::new(f64::from(s[0]), f64::from(s[1]), f64::from(s[2]));
+                let d = pos[j as usize] + h.tr_mul(&sv) - ri;
                 w.cands.push(Candidate {
                     d2: d.norm_squared(),
                     d,
@@ -464,7 +481,7 @@ impl Context<'_> {
                 .enumerate()
                 .map(|(k, c)| (c.d2.to_bits(), k as u32)),
         );
-        w.order.sort_unstable();
+        insertion_sort(&mut w.order);
         let ri = self.structure.positions()[i];
         w.cell.reset_cube(radius, [CUBE_ID; 6])?;
         for &(k, g) in &self.walls.open {
