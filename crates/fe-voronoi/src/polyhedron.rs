@@ -8,8 +8,8 @@
 //! $n \cdot x \le d$.
 //!
 //! The cell is a vertex-edge graph (each vertex with its neighbours in order around it), and
-//! a cut visits only the vertices the plane removes, found by walking uphill in the plane's
-//! distance from one vertex (the module `graph`). When a vertex next to the removed ones lies
+//! a cut touches only the vertices the plane removes and their edges, after one pass that
+//! evaluates the plane on every vertex (the module `graph`). When a vertex next to the removed ones lies
 //! on the plane within the tolerance below (perfect lattices, 4 or more planes through a
 //! vertex), the cut falls back to clipping every face polygon (Sutherland-Hodgman; the module
 //! `polygon_clip`) and the graph is rebuilt from the polygons. Both give the same cell.

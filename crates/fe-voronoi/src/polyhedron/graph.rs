@@ -13,20 +13,23 @@
 //!
 //! With $s(v) = \hat n \cdot v - d$ and the tolerance $\tau$ of the module documentation:
 //!
-//! 1. From vertex 0, walk to the neighbour of largest $s$ while $s$ grows. A linear function
-//!    on a convex polyhedron has no local maximum on the vertex graph other than the global
-//!    one, so where the walk stops is the farthest vertex: if $s \le \tau$ there, no vertex is
-//!    outside and the plane does not cut.
-//! 2. Gather the vertices outside ($s > \tau$) by a search from there (they are connected),
-//!    evaluating $s$ only on them and their neighbours. Each edge from an outside vertex $u$
-//!    to an inside one $w$ ($s < -\tau$) is cut at $x = w + (u - w)\, s_w / (s_w - s_u)$. A
-//!    neighbour on the plane ($|s| \le \tau$) ends the graph cut: the polygon clip does it.
+//! 1. Evaluate $s$ on every vertex (one pass over a few dozen points, cheaper than walking
+//!    the graph uphill from one vertex) and list the vertices outside ($s > \tau$): none
+//!    means the plane does not cut, all means the cell is gone.
+//! 2. Each edge from an outside vertex $u$ to an inside one $w$ ($s < -\tau$) is cut at
+//!    $x = w + (u - w)\, s_w / (s_w - s_u)$; the cut edge is remembered in a table indexed by
+//!    the edge slot. A neighbour on the plane ($|s| \le \tau$) ends the graph cut: the
+//!    polygon clip does it.
 //! 3. For each cut edge, walk the face on its kept side ($w \to u \to \dots$) through outside
 //!    vertices to the next cut edge: that is the next vertex of the new face. The new
 //!    vertices must form one cycle (otherwise the polygon clip does the cut).
 //! 4. The new vertex $x$ on edge $(w, u)$ has neighbours $(w, x_{\rm prev}, x_{\rm next})$
 //!    with faces (the face of $u \to w$, the new face, the face of $w \to u$); $w$ points to
-//!    $x$ where it pointed to $u$. The outside vertices are dropped and the rest renumbered.
+//!    $x$ where it pointed to $u$. The outside vertices are dropped: the kept vertices
+//!    numbered past the new count move into their places (no general renumbering).
+//!
+//! The cut works on plain slices of the buffers and appends its edge slots to buffers that
+//! only grow, so a cut allocates nothing once a cell or two have been built.
 
 use nalgebra::Vector3;
 
