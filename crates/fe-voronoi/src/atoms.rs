@@ -330,6 +330,25 @@ impl Walls {
     }
 }
 
+/// Sort the keys in place: by insertion for a short list (the candidates of one cell, a
+/// dozen or two, where it does the fewest operations), otherwise by the standard sort (long
+/// lists come from the exact fallback's larger radius).
+fn sort_keys(x: &mut [(u64, u32)]) {
+    if x.len() > 32 {
+        x.sort_unstable();
+        return;
+    }
+    for i in 1..x.len() {
+        let v = x[i];
+        let mut j = i;
+        while j > 0 && x[j - 1] > v {
+            x[j] = x[j - 1];
+            j -= 1;
+        }
+        x[j] = v;
+    }
+}
+
 /// One candidate neighbour: bisector data and identity.
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
@@ -343,6 +362,8 @@ struct Candidate {
 struct Worker {
     cell: Polyhedron,
     cands: Vec<Candidate>,
+    /// The candidates in order of increasing distance: (bits of $|d|^2$, index in `cands`).
+    order: Vec<(u64, u32)>,
     areas: Vec<f64>,
 }
 
@@ -382,7 +403,7 @@ impl Context<'_> {
         range: std::ops::Range<usize>,
     ) -> Result<ChunkOut> {
         let pos = self.structure.positions();
-        let cell = self.structure.cell();
+        let h = *self.structure.cell().matrix();
         let rc = list.cutoff();
         let mut out = ChunkOut {
             first: range.start,
@@ -394,8 +415,11 @@ impl Context<'_> {
             w.cands.clear();
             let nbrs = list.neighbors_of(i);
             let shifts = list.shifts_of(i);
-            for (k, (&j, s)) in nbrs.iter().zip(shifts).enumerate() {
-                let d = list.displacement(cell, pos, i, list.row(i).start + k);
+            let ri = pos[i];
+            for (&j, s) in nbrs.iter().zip(shifts) {
+                // $d = r_j + S H - r_i$ (as `NeighborList::displacement`).
+                let sv = Vector3::new(f64::from(s[0]), f64::from(s[1]), f64::from(s[2]));
+                let d = pos[j as usize] + h.tr_mul(&sv) - ri;
                 w.cands.push(Candidate {
                     d2: d.norm_squared(),
                     d,
@@ -453,23 +477,26 @@ impl Context<'_> {
     /// Clip the cell of atom `i` by the candidates in `w.cands` (every atom image closer than
     /// `radius`). `None` when the cell is proven exact, otherwise the radius to search next.
     fn build_cell(&self, w: &mut Worker, i: usize, radius: f64) -> Result<Option<f64>> {
-        w.cands.sort_unstable_by(|a, b| a.d2.total_cmp(&b.d2));
-        let h = radius;
+        // Sort small keys rather than the candidates (non-negative floats order as their
+        // bits); the face ids stay the candidates' indices.
+        w.order.clear();
+        w.order.extend(
+            w.cands
+                .iter()
+                .enumerate()
+                .map(|(k, c)| (c.d2.to_bits(), k as u32)),
+        );
+        sort_keys(&mut w.order);
         let ri = self.structure.positions()[i];
-        let cube = [
-            Vector3::new(2.0 * h, 0.0, 0.0),
-            Vector3::new(0.0, 2.0 * h, 0.0),
-            Vector3::new(0.0, 0.0, 2.0 * h),
-        ];
-        w.cell
-            .reset_parallelepiped(&Vector3::from_element(-h), &cube, [CUBE_ID; 6])?;
+        w.cell.reset_cube(radius, [CUBE_ID; 6])?;
         for &(k, g) in &self.walls.open {
             let s = g.dot(&ri);
             w.cell.clip(&(-g), s, WALL_ID0 + 2 * k)?;
             w.cell.clip(&g, 1.0 - s, WALL_ID0 + 2 * k + 1)?;
         }
         let mut closed = false;
-        for (k, c) in w.cands.iter().enumerate() {
+        for &(_, k) in &w.order {
+            let (k, c) = (k as usize, &w.cands[k as usize]);
             if c.d2 > 4.0 * w.cell.max_radius_sq() {
                 closed = true;
                 break;
@@ -537,5 +564,27 @@ impl Context<'_> {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_pcg::Pcg64;
+
+    /// Short (insertion) and long (standard) key lists come out as the standard sort has them.
+    #[test]
+    fn sort_keys_matches_the_standard_sort() {
+        let mut rng = Pcg64::seed_from_u64(21);
+        for len in [0, 1, 2, 14, 32, 33, 200] {
+            let mut x: Vec<(u64, u32)> = (0..len)
+                .map(|k| (rng.gen_range(0.0..10.0f64).to_bits() % 50, k))
+                .collect();
+            let mut y = x.clone();
+            sort_keys(&mut x);
+            y.sort_unstable();
+            assert_eq!(x, y);
+        }
     }
 }

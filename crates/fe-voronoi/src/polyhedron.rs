@@ -8,8 +8,8 @@
 //! $n \cdot x \le d$.
 //!
 //! The cell is a vertex-edge graph (each vertex with its neighbours in order around it), and
-//! a cut visits only the vertices the plane removes, found by walking uphill in the plane's
-//! distance from one vertex (the module `graph`). When a vertex next to the removed ones lies
+//! a cut touches only the vertices the plane removes and their edges, after one pass that
+//! evaluates the plane on every vertex (the module `graph`). When a vertex next to the removed ones lies
 //! on the plane within the tolerance below (perfect lattices, 4 or more planes through a
 //! vertex), the cut falls back to clipping every face polygon (Sutherland-Hodgman; the module
 //! `polygon_clip`) and the graph is rebuilt from the polygons. Both give the same cell.
@@ -121,22 +121,28 @@ pub struct Polyhedron {
     nfid: Vec<u32>,
     /// Back pointers: `w = nbr[vstart[v] + k]` lists `v` at `nbr[vstart[w] + nbp[..]]`.
     nbp: Vec<u32>,
+    /// Number of edge slots in use: `nbr`, `nbp` and `nfid` are at least this long (a cut
+    /// appends its new vertices' slots here, growing the buffers only when they are full).
+    nslot: usize,
     planes: Vec<PlaneRec>,
     /// The faces of the cell (indices into `planes`), in the order they were made.
     live: Vec<u32>,
     /// Largest squared vertex distance from the origin.
     max_r2: f64,
+    /// $|v|^2$ of every vertex (as `verts`), kept by the graph cut so that `max_r2` is one
+    /// pass over a slice.
+    vr2: Vec<f64>,
     empty: bool,
     // scratch of the graph cut
-    gen: u32,
-    seen: Vec<u32>,
-    outm: Vec<u32>,
+    /// $s(v) = \hat n \cdot v - d$ of every vertex for the plane being cut.
     sval: Vec<f64>,
     stack: Vec<u32>,
+    /// The vertices outside the plane being cut.
     outl: Vec<u32>,
     bnd: Vec<Boundary>,
-    bnext: Vec<u32>,
-    bprev: Vec<u32>,
+    /// Per edge slot (as `nbr`): the index in `bnd` of the cut edge in that slot (valid
+    /// only for the slots of outside vertices during a cut).
+    bidx: Vec<u32>,
     remap: Vec<u32>,
     // the polygon representation, used by the fallback clip only
     faces: Vec<FaceRec>,
@@ -153,7 +159,8 @@ pub struct Polyhedron {
 }
 
 /// An edge from a removed vertex `u` (its `k`-th) to a kept vertex `w` (where `u` is the
-/// `pw`-th neighbour), with the point `x` where the plane crosses it.
+/// `pw`-th neighbour), with the point `x` where the plane crosses it, and the cut edges
+/// before and after it around the new face (indices into the cut's boundary list).
 #[derive(Debug, Clone, Copy)]
 struct Boundary {
     u: u32,
@@ -161,7 +168,27 @@ struct Boundary {
     w: u32,
     pw: u32,
     x: Vector3<f64>,
+    next: u32,
+    prev: u32,
 }
+
+/// The largest of non-negative numbers (0 for none).
+fn max_of(x: &[f64]) -> f64 {
+    x.iter().fold(0.0, |m, &v| if v > m { v } else { m })
+}
+
+// The graph of a right-handed axis-aligned box (as `graph_parallelepiped` builds it; the
+// test `cube_table_matches_parallelepiped` checks the tables against it).
+const CUBE_NBR: [u32; 24] = [
+    1, 4, 2, 0, 3, 5, 3, 0, 6, 2, 7, 1, 5, 6, 0, 4, 1, 7, 7, 2, 4, 6, 5, 3,
+];
+const CUBE_NBP: [u32; 24] = [
+    0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1,
+];
+const CUBE_NFID: [u32; 24] = [
+    2, 0, 4, 4, 1, 2, 4, 0, 3, 3, 1, 4, 5, 0, 2, 2, 1, 5, 3, 0, 5, 5, 1, 3,
+];
+const CUBE_FACE_START: [(u32, u32); 6] = [(6, 1), (7, 1), (5, 0), (7, 2), (3, 2), (7, 0)];
 
 const OUT: u8 = 2;
 const ON: u8 = 1;
@@ -288,12 +315,64 @@ impl Polyhedron {
         Ok(())
     }
 
+    /// Reset this polyhedron to the cube $[-h, h]^3$ (as [`Polyhedron::cuboid`] with
+    /// `lo` $= (-h, -h, -h)$, `hi` $= (h, h, h)$), keeping its buffers: the starting cell of a
+    /// Voronoi cell whose generator is at the origin. The same cell as
+    /// [`Polyhedron::reset_parallelepiped`] gives, with the graph copied from a fixed table.
+    ///
+    /// # Errors
+    /// [`VoronoiError::DegenerateBox`] when `half` is not finite or not positive.
+    pub fn reset_cube(&mut self, half: f64, ids: [usize; 6]) -> Result<()> {
+        if !(half.is_finite() && half > 0.0) {
+            return Err(VoronoiError::DegenerateBox {
+                reason: format!("cube half-width {half} must be finite and positive"),
+            });
+        }
+        self.verts.clear();
+        self.faces.clear();
+        self.idx.clear();
+        self.empty = false;
+        // vertex (i, j, k) at index i + 2 j + 4 k
+        self.verts.extend((0..8u32).map(|m| {
+            let c = |b: u32| if m & b == 0 { -half } else { half };
+            Vector3::new(c(1), c(2), c(4))
+        }));
+        self.update_radius();
+        self.vstart.clear();
+        self.vstart.extend((0..8).map(|m| 3 * m));
+        self.vdeg.clear();
+        self.vdeg.extend(std::iter::repeat_n(3, 8));
+        if self.nbr.len() < 24 {
+            self.nbr.resize(24, 0);
+            self.nbp.resize(24, 0);
+            self.nfid.resize(24, 0);
+        }
+        self.nbr[..24].copy_from_slice(&CUBE_NBR);
+        self.nbp[..24].copy_from_slice(&CUBE_NBP);
+        self.nfid[..24].copy_from_slice(&CUBE_NFID);
+        self.nslot = 24;
+        self.planes.clear();
+        self.planes.extend((0..6).map(|f| {
+            let mut normal = Vector3::zeros();
+            normal[f / 2] = if f % 2 == 0 { -1.0 } else { 1.0 };
+            PlaneRec {
+                normal,
+                offset: half,
+                id: ids[f],
+                v: CUBE_FACE_START[f].0,
+                k: CUBE_FACE_START[f].1,
+            }
+        }));
+        self.live.clear();
+        self.live.extend(0..6);
+        Ok(())
+    }
+
+    /// Recompute `vr2` and `max_r2` from the vertices.
     fn update_radius(&mut self) {
-        self.max_r2 = self
-            .verts
-            .iter()
-            .map(|v| v.norm_squared())
-            .fold(0.0, f64::max);
+        self.vr2.clear();
+        self.vr2.extend(self.verts.iter().map(|v| v.norm_squared()));
+        self.max_r2 = max_of(&self.vr2);
     }
 
     /// The tolerance $\tau = 10^{-10} R$ used to classify vertices against planes (module
@@ -349,6 +428,7 @@ impl Polyhedron {
         self.polys_from_graph();
         let c = self.polygon_clip(n, d, tol, id);
         if c == Clip::Cut {
+            self.update_radius();
             self.graph_from_polys()?;
         }
         Ok(c)
@@ -361,11 +441,13 @@ impl Polyhedron {
         self.nbr.clear();
         self.nfid.clear();
         self.nbp.clear();
+        self.nslot = 0;
         self.planes.clear();
         self.live.clear();
         self.faces.clear();
         self.idx.clear();
         self.max_r2 = 0.0;
+        self.vr2.clear();
         self.empty = true;
     }
 
@@ -464,38 +546,58 @@ impl Polyhedron {
         (0..self.live.len()).map(|k| self.face_area(k)).sum()
     }
 
-    /// Volume, from the tetrahedra joining a reference vertex $p$ to every fan triangle
-    /// $(v_0, v_k, v_{k+1})$ of every face:
-    /// $V = \frac16 \sum (v_0 - p) \cdot \left[(v_k - p) \times (v_{k+1} - p)\right]$.
-    /// Zero for an empty cell.
+    /// Volume, from the pyramids joining a reference vertex $p$ (the first vertex) to every
+    /// face: $V = \frac13 \sum_f (d_f - \hat n_f \cdot p)\, A_f$ with $A_f$ the face area and
+    /// $\hat n_f \cdot x = d_f$ its plane. Zero for an empty cell.
     pub fn volume(&self) -> f64 {
         self.volume_and_face_areas(&mut Vec::new())
     }
 
     /// The volume (as [`Polyhedron::volume`]) and, in `areas` (cleared first), the area of every
     /// face in face order (as [`Polyhedron::face_area`]), from one walk around each face.
+    ///
+    /// With $A_f = \frac12 \hat n_f \cdot \sum_k (v_k - v_0) \times (v_{k+1} - v_0)$ the area of
+    /// face $f$ (plane $\hat n_f \cdot x = d_f$), the volume is the sum of the pyramids from the
+    /// reference vertex $p$ (the first vertex), $V = \frac13 \sum_f (d_f - \hat n_f \cdot p)\, A_f$
+    /// (the same cell volume as the tetrahedra of [`Polyhedron::volume`], to rounding).
     pub fn volume_and_face_areas(&self, areas: &mut Vec<f64>) -> f64 {
         areas.clear();
         let Some(&p) = self.verts.first() else {
             return 0.0;
         };
+        let nv = self.verts.len();
+        let (verts, vstart, vdeg) = (&self.verts[..], &self.vstart[..nv], &self.vdeg[..nv]);
+        let (nbr, nbp) = (&self.nbr[..self.nslot], &self.nbp[..self.nslot]);
         let mut vol = 0.0;
-        for k in 0..self.live.len() {
-            let n = self.planes[self.live[k] as usize].normal;
-            let mut w = self.face_walk(k).map(|(a, _)| self.verts[a as usize] - p);
-            let (Some(v0), Some(mut v1)) = (w.next(), w.next()) else {
-                areas.push(0.0);
-                continue;
-            };
+        for &f in &self.live {
+            let pl = &self.planes[f as usize];
+            let (v0, k0) = (pl.v, pl.k);
+            let x0 = verts[v0 as usize];
+            // The walk of `FaceWalk`: after the edge a -> b (a the j-th neighbour of b)
+            // comes b -> nbr(b, j - 1).
+            let slot = (vstart[v0 as usize] + k0) as usize;
+            let mut b = nbr[slot] as usize;
+            let mut j = nbp[slot];
+            let mut x1 = verts[b] - x0;
             let mut twice_area = Vector3::zeros();
-            for v2 in w {
-                vol += v0.dot(&v1.cross(&v2));
-                twice_area += (v1 - v0).cross(&(v2 - v0));
-                v1 = v2;
+            for _ in 0..nbr.len() {
+                let q = if j == 0 { vdeg[b] - 1 } else { j - 1 };
+                let slot = (vstart[b] + q) as usize;
+                let c = nbr[slot];
+                if c == v0 {
+                    break;
+                }
+                let x2 = verts[c as usize] - x0;
+                twice_area += x1.cross(&x2);
+                x1 = x2;
+                j = nbp[slot];
+                b = c as usize;
             }
-            areas.push((0.5 * twice_area.dot(&n)).max(0.0));
+            let area = 0.5 * twice_area.dot(&pl.normal);
+            vol += (pl.offset - pl.normal.dot(&p)) * area;
+            areas.push(area.max(0.0));
         }
-        vol / 6.0
+        vol / 3.0
     }
 
     /// Largest squared distance of a vertex from the origin, $\max_v |v|^2$ (0 for an empty
@@ -582,6 +684,29 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn cube_table_matches_parallelepiped() {
+        for h in [0.5, 1.0, 3.7] {
+            let p = cube(h);
+            let mut q = Polyhedron::default();
+            q.reset_cube(h, IDS).unwrap();
+            assert_eq!(p.verts, q.verts);
+            assert_eq!((&p.vstart, &p.vdeg), (&q.vstart, &q.vdeg));
+            assert_eq!((&p.nbr, &p.nbp, &p.nfid), (&q.nbr, &q.nbp, &q.nfid));
+            assert_eq!(p.live, q.live);
+            assert_eq!(p.max_r2, q.max_r2);
+            assert_eq!(p.planes.len(), q.planes.len());
+            for (a, b) in p.planes.iter().zip(&q.planes) {
+                assert_eq!(
+                    (a.normal, a.offset, a.id, a.v, a.k),
+                    (b.normal, b.offset, b.id, b.v, b.k)
+                );
+            }
+        }
+        assert!(Polyhedron::default().reset_cube(0.0, IDS).is_err());
+        assert!(Polyhedron::default().reset_cube(f64::NAN, IDS).is_err());
     }
 
     #[test]

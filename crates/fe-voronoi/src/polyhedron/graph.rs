@@ -13,20 +13,23 @@
 //!
 //! With $s(v) = \hat n \cdot v - d$ and the tolerance $\tau$ of the module documentation:
 //!
-//! 1. From vertex 0, walk to the neighbour of largest $s$ while $s$ grows. A linear function
-//!    on a convex polyhedron has no local maximum on the vertex graph other than the global
-//!    one, so where the walk stops is the farthest vertex: if $s \le \tau$ there, no vertex is
-//!    outside and the plane does not cut.
-//! 2. Gather the vertices outside ($s > \tau$) by a search from there (they are connected),
-//!    evaluating $s$ only on them and their neighbours. Each edge from an outside vertex $u$
-//!    to an inside one $w$ ($s < -\tau$) is cut at $x = w + (u - w)\, s_w / (s_w - s_u)$. A
-//!    neighbour on the plane ($|s| \le \tau$) ends the graph cut: the polygon clip does it.
+//! 1. Evaluate $s$ on every vertex (one pass over a few dozen points, cheaper than walking
+//!    the graph uphill from one vertex) and list the vertices outside ($s > \tau$): none
+//!    means the plane does not cut, all means the cell is gone.
+//! 2. Each edge from an outside vertex $u$ to an inside one $w$ ($s < -\tau$) is cut at
+//!    $x = w + (u - w)\, s_w / (s_w - s_u)$; the cut edge is remembered in a table indexed by
+//!    the edge slot. A neighbour on the plane ($|s| \le \tau$) ends the graph cut: the
+//!    polygon clip does it.
 //! 3. For each cut edge, walk the face on its kept side ($w \to u \to \dots$) through outside
 //!    vertices to the next cut edge: that is the next vertex of the new face. The new
 //!    vertices must form one cycle (otherwise the polygon clip does the cut).
 //! 4. The new vertex $x$ on edge $(w, u)$ has neighbours $(w, x_{\rm prev}, x_{\rm next})$
 //!    with faces (the face of $u \to w$, the new face, the face of $w \to u$); $w$ points to
-//!    $x$ where it pointed to $u$. The outside vertices are dropped and the rest renumbered.
+//!    $x$ where it pointed to $u$. The outside vertices are dropped: the kept vertices
+//!    numbered past the new count move into their places (no general renumbering).
+//!
+//! The cut works on plain slices of the buffers and appends its edge slots to buffers that
+//! only grow, so a cut allocates nothing once a cell or two have been built.
 
 use nalgebra::Vector3;
 
@@ -87,19 +90,8 @@ impl Polyhedron {
             p: self,
             start: (f.v, f.k),
             cur: (f.v, f.k),
-            left: self.nbr.len(),
+            left: self.nslot,
         }
-    }
-
-    /// $s(v) = \hat n \cdot v - d$, evaluated once per cut.
-    #[inline]
-    fn signed(&mut self, v: u32, n: &Vector3<f64>, d: f64) -> f64 {
-        let i = v as usize;
-        if self.seen[i] != self.gen {
-            self.seen[i] = self.gen;
-            self.sval[i] = n.dot(&self.verts[i]) - d;
-        }
-        self.sval[i]
     }
 
     /// The cut of the module documentation by $\hat n \cdot x \le d$ (unit $\hat n$); `None`
@@ -116,113 +108,108 @@ impl Polyhedron {
         if nv == 0 {
             return None;
         }
-        self.gen = self.gen.wrapping_add(1);
-        if self.gen == 0 {
-            self.seen.iter_mut().for_each(|x| *x = 0);
-            self.outm.iter_mut().for_each(|x| *x = 0);
-            self.gen = 1;
-        }
-        if self.seen.len() < nv {
-            self.seen.resize(nv, 0);
-            self.outm.resize(nv, 0);
+        if self.sval.len() < nv {
             self.sval.resize(nv, 0.0);
         }
-        // 1. Walk uphill in s.
-        let mut v = 0u32;
-        let mut sv = self.signed(v, n, d);
-        loop {
-            let (mut best, mut sb) = (v, sv);
-            let s = self.vstart[v as usize];
-            for k in 0..self.vdeg[v as usize] {
-                let w = self.nbr[(s + k) as usize];
-                let sw = self.signed(w, n, d);
-                if sw > sb {
-                    best = w;
-                    sb = sw;
-                }
-            }
-            if best == v {
-                break;
-            }
-            v = best;
-            sv = sb;
+        if self.bidx.len() < self.nslot {
+            self.bidx.resize(self.nslot, 0);
         }
-        if sv <= tol {
+        // Steps 1-3 only read the graph: plain slices, so that the buffers' addresses and
+        // lengths stay in registers.
+        let nslot = self.nslot;
+        let verts = &self.verts[..nv];
+        let vr2 = &self.vr2[..nv];
+        let vstart = &self.vstart[..nv];
+        let vdeg = &self.vdeg[..nv];
+        let nbr = &self.nbr[..nslot];
+        let nbp = &self.nbp[..nslot];
+        let sval = &mut self.sval[..nv];
+        let bidx = &mut self.bidx[..nslot];
+        let outl = &mut self.outl;
+        let bnd = &mut self.bnd;
+        // 1. s on every vertex (one pass over a few dozen points costs less than walking the
+        // graph uphill), and the vertices outside, in increasing index order.
+        outl.clear();
+        for (i, (s, x)) in sval.iter_mut().zip(verts).enumerate() {
+            let v = n.dot(x) - d;
+            *s = v;
+            if v > tol {
+                outl.push(i as u32);
+            }
+        }
+        let nout = outl.len();
+        if nout == 0 {
             return Some(Clip::Unchanged);
         }
-        // 2. The outside vertices and the cut edges.
-        let gen = self.gen;
-        self.stack.clear();
-        self.bnd.clear();
-        self.outl.clear();
-        self.outm[v as usize] = gen;
-        self.stack.push(v);
-        self.outl.push(v);
-        while let Some(u) = self.stack.pop() {
-            let s = self.vstart[u as usize];
-            for k in 0..self.vdeg[u as usize] {
-                let w = self.nbr[(s + k) as usize];
-                if self.outm[w as usize] == gen {
-                    continue;
-                }
-                let sw = self.signed(w, n, d);
-                if sw > tol {
-                    self.outm[w as usize] = gen;
-                    self.stack.push(w);
-                    self.outl.push(w);
-                } else if sw < -tol {
-                    let pw = self.nbp[(s + k) as usize];
-                    let su = self.sval[u as usize];
-                    let (xw, xu) = (self.verts[w as usize], self.verts[u as usize]);
-                    self.bnd.push(Boundary {
-                        u,
-                        k,
-                        w,
-                        pw,
-                        x: xw + (xu - xw) * (sw / (sw - su)),
-                    });
-                } else {
-                    return None;
-                }
-            }
-        }
-        let nb = self.bnd.len();
-        if nb == 0 {
-            // Every vertex is outside (they are connected).
+        if nout == nv {
             self.make_empty();
             return Some(Clip::Emptied);
         }
+        // 2. The cut edges, from each outside vertex to each inside neighbour.
+        bnd.clear();
+        let mut out_r2 = 0.0f64;
+        for &u in outl.iter() {
+            let ui = u as usize;
+            let s0 = vstart[ui] as usize;
+            let deg = vdeg[ui] as usize;
+            let su = sval[ui];
+            let xu = verts[ui];
+            out_r2 = out_r2.max(vr2[ui]);
+            for (k, (&w, &pw)) in nbr[s0..s0 + deg].iter().zip(&nbp[s0..s0 + deg]).enumerate() {
+                let sw = sval[w as usize];
+                if sw > tol {
+                    continue;
+                }
+                if sw >= -tol {
+                    return None;
+                }
+                bidx[s0 + k] = bnd.len() as u32;
+                let xw = verts[w as usize];
+                bnd.push(Boundary {
+                    u,
+                    k: k as u32,
+                    w,
+                    pw,
+                    x: xw + (xu - xw) * (sw / (sw - su)),
+                    next: 0,
+                    prev: 0,
+                });
+            }
+        }
+        let nb = bnd.len();
         if nb < 3 {
             return None;
         }
-        // 3. The order of the new vertices around the new face.
-        self.bnext.clear();
-        self.bnext.resize(nb, u32::MAX);
-        let limit = self.nbr.len();
-        for i in 0..nb {
-            let Boundary { u, k, .. } = self.bnd[i];
-            let (mut b, mut p) = (u, k);
+        // 3. The order of the new vertices around the new face: from each cut edge walk the
+        // face on its kept side through outside vertices to the next cut edge.
+        for e in bnd.iter_mut() {
+            let (mut b, mut p) = (e.u as usize, e.k);
             let mut steps = 0;
-            loop {
-                let q = self.prev_slot(b, p);
-                let c = self.nbr[(self.vstart[b as usize] + q) as usize];
-                if self.outm[c as usize] == gen {
-                    p = self.nbp[(self.vstart[b as usize] + q) as usize];
+            e.next = loop {
+                let q = if p == 0 { vdeg[b] - 1 } else { p - 1 };
+                let slot = (vstart[b] + q) as usize;
+                let c = nbr[slot] as usize;
+                if sval[c] > tol {
+                    p = nbp[slot];
                     b = c;
                     steps += 1;
-                    if steps > limit {
+                    if steps > nslot {
                         return None;
                     }
                 } else {
-                    let j = self.bnd.iter().position(|e| e.u == b && e.k == q)?;
-                    self.bnext[i] = j as u32;
-                    break;
+                    // c is strictly inside (checked in step 2), so this slot is a cut edge.
+                    break bidx[slot];
                 }
-            }
+            };
         }
         let (mut j, mut count) = (0usize, 0usize);
         loop {
-            j = self.bnext[j] as usize;
+            let nx = bnd[j].next as usize;
+            if nx >= nb {
+                return None;
+            }
+            bnd[nx].prev = j as u32;
+            j = nx;
             count += 1;
             if j == 0 || count > nb {
                 break;
@@ -232,31 +219,45 @@ impl Polyhedron {
             return None;
         }
         // 4. New vertices and links.
-        self.bprev.clear();
-        self.bprev.resize(nb, 0);
-        for i in 0..nb {
-            self.bprev[self.bnext[i] as usize] = i as u32;
-        }
         let base = nv as u32;
         let np = self.planes.len() as u32;
-        for i in 0..nb {
-            let Boundary { u, k, w, pw, x } = self.bnd[i];
-            let xi = base + i as u32;
-            let sw = (self.vstart[w as usize] + pw) as usize;
-            let fid_a = self.nfid[sw];
-            let fid_b = self.nfid[(self.vstart[u as usize] + k) as usize];
-            self.nbr[sw] = xi;
-            self.nbp[sw] = 0;
-            self.verts.push(x);
-            self.vstart.push(self.nbr.len() as u32);
-            self.vdeg.push(3);
-            self.nbr
-                .extend_from_slice(&[w, base + self.bprev[i], base + self.bnext[i]]);
-            self.nbp.extend_from_slice(&[pw, 2, 1]);
-            self.nfid.extend_from_slice(&[fid_b, np, fid_a]);
-            let a = &mut self.planes[fid_a as usize];
-            a.v = xi;
-            a.k = 2;
+        let slot0 = nslot;
+        let slots = slot0 + 3 * nb;
+        if self.nbr.len() < slots {
+            let len = 2 * slots;
+            self.nbr.resize(len, 0);
+            self.nbp.resize(len, 0);
+            self.nfid.resize(len, 0);
+        }
+        self.nslot = slots;
+        self.verts.reserve(nb);
+        self.vr2.reserve(nb);
+        self.vstart.reserve(nb);
+        self.vdeg.reserve(nb);
+        {
+            let nbr = &mut self.nbr[..slots];
+            let nbp = &mut self.nbp[..slots];
+            let nfid = &mut self.nfid[..slots];
+            let planes = &mut self.planes[..];
+            for (i, b) in self.bnd.iter().enumerate() {
+                let xi = base + i as u32;
+                let t = slot0 + 3 * i;
+                self.verts.push(b.x);
+                self.vr2.push(b.x.norm_squared());
+                self.vstart.push(t as u32);
+                self.vdeg.push(3);
+                let sw = (self.vstart[b.w as usize] + b.pw) as usize;
+                let fid_a = nfid[sw];
+                let fid_b = nfid[(self.vstart[b.u as usize] + b.k) as usize];
+                nbr[sw] = xi;
+                nbp[sw] = 0;
+                nbr[t..t + 3].copy_from_slice(&[b.w, base + b.prev, base + b.next]);
+                nbp[t..t + 3].copy_from_slice(&[b.pw, 2, 1]);
+                nfid[t..t + 3].copy_from_slice(&[fid_b, np, fid_a]);
+                let a = &mut planes[fid_a as usize];
+                a.v = xi;
+                a.k = 2;
+            }
         }
         self.planes.push(PlaneRec {
             normal: *n,
@@ -266,53 +267,67 @@ impl Polyhedron {
             k: 1,
         });
         // Faces whose walk started at a removed vertex and got no new edge are gone.
+        let sval = &self.sval[..nv];
+        let planes = &self.planes[..];
+        let live = &mut self.live[..];
         let mut kept = 0;
-        for j in 0..self.live.len() {
-            let f = self.live[j];
-            let v = self.planes[f as usize].v as usize;
-            if v >= nv || self.outm[v] != gen {
-                self.live[kept] = f;
+        for j in 0..live.len() {
+            let f = live[j];
+            let v = planes[f as usize].v as usize;
+            if v >= nv || sval[v] <= tol {
+                live[kept] = f;
                 kept += 1;
             }
         }
         self.live.truncate(kept);
         self.live.push(np);
         // 5. Drop the outside vertices: the kept ones numbered past the new count move into
-        // their places (their neighbours found through the back pointers).
-        let total = self.verts.len();
-        let newlen = total - self.outl.len();
-        self.remap.clear();
-        self.remap.resize(total - newlen, u32::MAX);
-        let mut holes = self.outl.iter().filter(|&&o| (o as usize) < newlen);
-        for m in newlen..total {
-            if m < nv && self.outm[m] == gen {
-                continue;
+        // their places (the outside vertices below the new count, a prefix of `outl`); their
+        // neighbours are found through the back pointers, and a face that starts at a moved
+        // vertex starts on one of its edges.
+        let total = nv + nb;
+        let newlen = total - nout;
+        {
+            let verts = &mut self.verts[..total];
+            let vr2 = &mut self.vr2[..total];
+            let vstart = &mut self.vstart[..total];
+            let vdeg = &mut self.vdeg[..total];
+            let nbr = &mut self.nbr[..slots];
+            let nbp = &self.nbp[..slots];
+            let nfid = &self.nfid[..slots];
+            let planes = &mut self.planes[..];
+            let mut holes = self.outl.iter();
+            for m in newlen..total {
+                if m < nv && sval[m] > tol {
+                    continue;
+                }
+                let h = *holes.next()?;
+                let hu = h as usize;
+                verts[hu] = verts[m];
+                vr2[hu] = vr2[m];
+                let (s, deg) = (vstart[m], vdeg[m]);
+                vstart[hu] = s;
+                vdeg[hu] = deg;
+                let r = s as usize..(s + deg) as usize;
+                for (slot, (&p, &f)) in r.clone().zip(nbp[r].iter().zip(&nfid[s as usize..])) {
+                    let pl = &mut planes[f as usize];
+                    if pl.v as usize == m {
+                        pl.v = h;
+                    }
+                    let xs = (vstart[nbr[slot] as usize] + p) as usize;
+                    nbr[xs] = h;
+                }
             }
-            let h = *holes.next()?;
-            self.verts[h as usize] = self.verts[m];
-            let (s, deg) = (self.vstart[m], self.vdeg[m]);
-            self.vstart[h as usize] = s;
-            self.vdeg[h as usize] = deg;
-            for slot in s..s + deg {
-                let (x, p) = (self.nbr[slot as usize], self.nbp[slot as usize]);
-                self.nbr[(self.vstart[x as usize] + p) as usize] = h;
-            }
-            self.remap[m - newlen] = h;
         }
         self.verts.truncate(newlen);
         self.vstart.truncate(newlen);
         self.vdeg.truncate(newlen);
-        for &f in &self.live {
-            let pl = &mut self.planes[f as usize];
-            if pl.v as usize >= newlen {
-                pl.v = self.remap[pl.v as usize - newlen];
-            }
+        self.vr2.truncate(newlen);
+        // The new vertices lie on edges of the old cell, so no farther out than its old
+        // vertices: the largest radius only changes when a removed vertex had it.
+        if out_r2 >= self.max_r2 {
+            self.max_r2 = super::max_of(&self.vr2);
         }
-        self.max_r2 = self
-            .verts
-            .iter()
-            .map(|x| x.norm_squared())
-            .fold(0.0, f64::max);
         Some(Clip::Cut)
     }
 
@@ -366,6 +381,7 @@ impl Polyhedron {
             let p = (0..3).find(|&j| self.nbr[ws + j] == v).unwrap_or(0);
             self.nbp.push(p as u32);
         }
+        self.nslot = self.nbr.len();
         self.live.extend(0..6);
     }
 
@@ -471,6 +487,7 @@ impl Polyhedron {
         // Back pointers: where each edge's far end lists the near one.
         self.nbp.clear();
         self.nbp.resize(total as usize, 0);
+        self.nslot = total as usize;
         for v in 0..nv {
             let s = self.vstart[v] as usize;
             for slot in s..s + self.vdeg[v] as usize {
