@@ -11,9 +11,10 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
+use fe_testkit::timing::PerItemTimes;
 use fe_voronoi::{voronoi_atoms, VoronoiOptions};
 
 fn pool(threads: usize) -> rayon::ThreadPool {
@@ -50,20 +51,6 @@ fn bench_case(c: &mut Criterion, reps: usize) {
     group.finish();
 }
 
-/// Process CPU time (user + system) from `/proc/self/stat`, in seconds; 0 where unavailable.
-fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    // Fields after the command name in parentheses; utime and stime are fields 14 and 15.
-    let Some(rest) = stat.rsplit(')').next() else {
-        return 0.0;
-    };
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |k: usize| f.get(k).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) / 100.0
-}
-
 /// The side-by-side mode (module documentation).
 fn time_file(path: &str) {
     let threads = std::env::var("FE_VORONOI_THREADS")
@@ -82,31 +69,17 @@ fn time_file(path: &str) {
     let s = &frames[0];
     let n = s.len() as f64;
     let p = pool(threads);
-    let mut wall = Vec::new();
-    let mut cpu = Vec::new();
-    let mut check = (0.0, 0.0);
-    for _ in 0..repeats.max(1) {
-        let (t0, c0) = (Instant::now(), cpu_seconds());
-        let v = p.install(|| voronoi_atoms(s, &OPTIONS).expect("tessellation"));
-        wall.push(t0.elapsed().as_secs_f64() * 1e6 / n);
-        cpu.push((cpu_seconds() - c0) * 1e6 / n);
-        let faces: u64 = v.n_faces().iter().map(|&f| u64::from(f)).sum();
-        check = (v.total_volume(), faces as f64 / n);
-    }
-    let mut sorted = wall.clone();
-    sorted.sort_by(f64::total_cmp);
-    let min = |x: &[f64]| x.iter().copied().fold(f64::INFINITY, f64::min);
+    let (times, v) = PerItemTimes::measure(repeats, n, || p.install(|| voronoi_atoms(s, &OPTIONS)))
+        .expect("tessellation");
+    let faces: u64 = v.n_faces().iter().map(|&f| u64::from(f)).sum();
     println!(
-        "{{\"tool\": \"fe voronoi bench\", \"natoms\": {}, \"threads\": {threads}, \
-         \"us_per_atom\": {}, \"us_per_atom_min\": {}, \"cpu_us_per_atom_min\": {}, \
+        "{{\"tool\": \"fe voronoi bench\", \"natoms\": {}, \"threads\": {threads}, {}, \
          \"sum_volumes_A3\": {}, \"box_volume_A3\": {}, \"mean_faces_per_atom\": {}}}",
         s.len(),
-        sorted[sorted.len() / 2],
-        min(&wall),
-        min(&cpu),
-        check.0,
+        times.json_fields(),
+        v.total_volume(),
         s.cell().volume(),
-        check.1
+        faces as f64 / n
     );
 }
 

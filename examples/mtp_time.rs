@@ -7,23 +7,11 @@
 
 use std::error::Error;
 use std::path::Path;
-use std::time::Instant;
 
 use fe::neighbors::{ListKind, NeighborList};
 use fe::potentials::mtp::Mtp;
 use fe::potentials::{BoundAtoms, Potential, Request};
-
-/// Process CPU seconds (user + system) from `/proc/self/stat`, assuming 100 ticks/s.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<f64> = after
-        .split_whitespace()
-        .map(|x| x.parse().unwrap_or(0.0))
-        .collect();
-    // fields 14 and 15 of the line are 12 and 13 after the command name
-    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
-}
+use fe_testkit::timing::PerItemTimes;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let args: Vec<String> = std::env::args().collect();
@@ -45,27 +33,16 @@ fn main() -> Result<(), Box<dyn Error>> {
         forces: true,
         ..Request::ENERGY
     };
-    let n = s.len() as f64;
-    let mut wall = Vec::new();
-    let mut cpu = Vec::new();
-    let mut energy = 0.0;
     pool.install(|| pot.compute(&atoms, &list, request))?;
-    for _ in 0..repeats {
-        let (t0, c0) = (Instant::now(), cpu_seconds());
-        energy = pool.install(|| pot.compute(&atoms, &list, request))?.energy;
-        wall.push(t0.elapsed().as_secs_f64() * 1e6 / n);
-        cpu.push((cpu_seconds() - c0) * 1e6 / n);
-    }
-    let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
-    let mut sorted = wall.clone();
-    sorted.sort_by(f64::total_cmp);
+    let (times, r) = PerItemTimes::measure(repeats, s.len() as f64, || {
+        pool.install(|| pot.compute(&atoms, &list, request))
+    })?;
     println!(
-        "{{\"tool\": \"fe mtp_time\", \"natoms\": {}, \"threads\": {threads}, \"instruction_set\": \"{}\", \"energy\": {energy}, \"us_per_atom\": {}, \"us_per_atom_min\": {}, \"cpu_us_per_atom_min\": {}}}",
+        "{{\"tool\": \"fe mtp_time\", \"natoms\": {}, \"threads\": {threads}, \"instruction_set\": \"{}\", \"energy\": {}, {}}}",
         s.len(),
         pot.instruction_set(),
-        sorted[sorted.len() / 2],
-        min(&wall),
-        min(&cpu)
+        r.energy,
+        times.json_fields()
     );
     Ok(())
 }

@@ -4,6 +4,9 @@
 //!   beside the workspace root); tests that need it are `#[ignore]`d and fail loudly without it.
 //! - [`brute_force_neighbors`]: every (j, image) within a cutoff by enumerating all images.
 //! - [`random_structure`]: seeded random triclinic cells with atoms kept apart.
+//! - [`timing`]: per-atom wall and CPU times for the side-by-side drivers.
+
+pub mod timing;
 
 use std::path::PathBuf;
 
