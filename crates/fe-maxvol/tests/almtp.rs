@@ -1,6 +1,8 @@
 //! Conformance with MLIP-3's `.almtp` state (MTP.md 6, 9.4) on the W file of `../shared`.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use fe_maxvol::{AlState, Pool, RowMode, SelectOptions};
 use fe_structure::build::bcc;
 use fe_structure::io::{read_path, ReadOptions};
@@ -43,19 +45,10 @@ fn embedded_configurations_grade_at_most_one() {
     assert!(worst <= 1.0 + 1e-3, "largest grade {worst}");
     assert!((worst - 1.000049).abs() < 1e-5, "largest grade {worst}");
     // Every linked row of A is the site row of its atom.
-    let n = state.active().n();
     let mut max_rel: f64 = 0.0;
-    for (r, l) in state.active().links().iter().enumerate() {
-        if l.is_initial() {
-            continue;
-        }
-        let s = &state.configurations()[l.cfg as usize];
-        let atom = l.eqn as usize - 1 - 3 * s.len() - 9;
-        let rows = state.rows(s).unwrap();
-        let want = &rows[atom * n..(atom + 1) * n];
-        let got = &state.active().matrix()[r * n..(r + 1) * n];
+    for (want, got) in common::linked_rows(&state) {
         let scale = want.iter().fold(0.0_f64, |m, x| m.max(x.abs()));
-        for (a, b) in want.iter().zip(got) {
+        for (a, b) in want.iter().zip(&got) {
             max_rel = max_rel.max((a - b).abs() / scale);
         }
     }

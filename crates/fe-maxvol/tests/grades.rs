@@ -39,16 +39,7 @@ fn training_set_interpolates_and_active_rows_grade_one() {
     let ga = state.active().grades(state.active().matrix()).unwrap();
     assert!(ga.iter().all(|g| (g - 1.0).abs() < 1e-9), "{ga:?}");
     // Every linked row is the site row of its configuration's atom (MTP.md 6.2 numbering).
-    let n = state.active().n();
-    for (r, l) in state.active().links().iter().enumerate() {
-        if l.is_initial() {
-            continue;
-        }
-        let s = &state.configurations()[l.cfg as usize];
-        let atom = l.eqn as usize - 1 - 3 * s.len() - 9;
-        let rows = state.rows(s).unwrap();
-        let want = &rows[atom * n..(atom + 1) * n];
-        let got = &state.active().matrix()[r * n..(r + 1) * n];
+    for (want, got) in common::linked_rows(&state) {
         assert_eq!(want, got);
     }
 }

@@ -2,6 +2,7 @@
 //! cells.
 #![allow(dead_code, clippy::unwrap_used)]
 
+use fe_maxvol::AlState;
 use fe_potentials::mtp::{template, Mtp, RadialCoeffs};
 use fe_structure::build::{bcc, rattle};
 use fe_structure::{Element, Structure};
@@ -57,4 +58,25 @@ pub fn training(element: Element, count: usize, seed: u64) -> Vec<Structure> {
             )
         })
         .collect()
+}
+
+/// Every row of the active set that is linked to an atom of a stored configuration (MTP.md
+/// 6.2 numbering: equation `1 + 3 N + 9 + atom`), as (that atom's site row recomputed from
+/// its configuration, the row stored in `A`).
+pub fn linked_rows(state: &AlState) -> Vec<(Vec<f64>, Vec<f64>)> {
+    let n = state.active().n();
+    let mut out = Vec::new();
+    for (r, l) in state.active().links().iter().enumerate() {
+        if l.is_initial() {
+            continue;
+        }
+        let s = &state.configurations()[l.cfg as usize];
+        let atom = l.eqn as usize - 1 - 3 * s.len() - 9;
+        let rows = state.rows(s).unwrap();
+        out.push((
+            rows[atom * n..(atom + 1) * n].to_vec(),
+            state.active().matrix()[r * n..(r + 1) * n].to_vec(),
+        ));
+    }
+    out
 }
