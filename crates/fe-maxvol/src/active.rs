@@ -291,22 +291,8 @@ impl ActiveSet {
     /// [`MaxVolError::Dimension`] when the length is not a multiple of `n`.
     pub fn coefficients(&self, rows: &[f64]) -> Result<Vec<f64>> {
         let n = self.n;
-        if rows.len() % n != 0 {
-            return Err(MaxVolError::Dimension(format!(
-                "{} values are not whole rows of {n}",
-                rows.len()
-            )));
-        }
-        let inv_t = view(&self.inverse, n, n);
         let mut out = vec![0.0; rows.len()];
-        out.par_chunks_mut(BLOCK * n)
-            .zip(rows.par_chunks(BLOCK * n))
-            .for_each(|(o, r)| {
-                let m = r.len() / n;
-                // Column-major views: r is B^T (n x m), inverse is A^{-T}; C^T = A^{-T} B^T.
-                let ct = inv_t * view(r, n, m);
-                o.copy_from_slice(ct.as_slice());
-            });
+        self.blocks_times_inverse(rows, &mut out, n, |o, ct| o.copy_from_slice(ct))?;
         Ok(out)
     }
 
@@ -317,6 +303,31 @@ impl ActiveSet {
     /// [`MaxVolError::NonFinite`] when a row or the result is not finite.
     pub fn grades(&self, rows: &[f64]) -> Result<Vec<f64>> {
         let n = self.n;
+        let mut out = vec![0.0; rows.len() / n];
+        self.blocks_times_inverse(rows, &mut out, 1, |g, ct| {
+            for (gi, col) in g.iter_mut().zip(ct.chunks_exact(n)) {
+                *gi = max_abs(col);
+            }
+        })?;
+        if let Some(i) = out.iter().position(|g| !g.is_finite()) {
+            return Err(MaxVolError::NonFinite(format!(
+                "grade of row {i} (a non-finite entry in its row)"
+            )));
+        }
+        Ok(out)
+    }
+
+    /// $C = B A^{-1}$ for the rows `B` (row-major, whole rows of `n`) in blocks of
+    /// [`BLOCK`] rows in parallel: `f` gets each block's slice of `out` (`per_row` values per
+    /// row) and the block's $C$ as row-major rows of `n` (column-major $C^\mathsf T$).
+    fn blocks_times_inverse(
+        &self,
+        rows: &[f64],
+        out: &mut [f64],
+        per_row: usize,
+        f: impl Fn(&mut [f64], &[f64]) + Sync,
+    ) -> Result<()> {
+        let n = self.n;
         if rows.len() % n != 0 {
             return Err(MaxVolError::Dimension(format!(
                 "{} values are not whole rows of {n}",
@@ -324,22 +335,14 @@ impl ActiveSet {
             )));
         }
         let inv_t = view(&self.inverse, n, n);
-        let mut out = vec![0.0; rows.len() / n];
-        out.par_chunks_mut(BLOCK)
+        out.par_chunks_mut(BLOCK * per_row)
             .zip(rows.par_chunks(BLOCK * n))
-            .for_each(|(g, r)| {
-                let m = r.len() / n;
-                let ct = inv_t * view(r, n, m);
-                for (gi, col) in g.iter_mut().zip(ct.as_slice().chunks_exact(n)) {
-                    *gi = max_abs(col);
-                }
+            .for_each(|(o, r)| {
+                // Column-major views: r is B^T (n x m), inverse is A^{-T}; C^T = A^{-T} B^T.
+                let ct = inv_t * view(r, n, r.len() / n);
+                f(o, ct.as_slice());
             });
-        if let Some(i) = out.iter().position(|g| !g.is_finite()) {
-            return Err(MaxVolError::NonFinite(format!(
-                "grade of row {i} (a non-finite entry in its row)"
-            )));
-        }
-        Ok(out)
+        Ok(())
     }
 
     /// MaxVol selection (MTP.md 8.3): while some coefficient $|c_{i_0 j_0}| = \max |B A^{-1}|$
