@@ -27,6 +27,16 @@ use fe_neighbors::NeighborList;
 use super::model::MtpModel;
 use crate::potential::BoundAtoms;
 
+/// What one evaluation reads besides the tables: the bound atoms, their neighbour list
+/// (checked against the cutoff) and the lattice vectors `rows` = rows of `H` that turn the
+/// list's integer shifts into Angstrom.
+#[derive(Clone, Copy)]
+pub(crate) struct Input<'a, 'b> {
+    pub atoms: &'a BoundAtoms<'b>,
+    pub list: &'a NeighborList,
+    pub rows: [[f64; 3]; 3],
+}
+
 /// Atoms (or basis functions of one atom) that go through the product table together.
 pub(crate) const LANES: usize = 8;
 
@@ -314,14 +324,8 @@ impl Pairs {
     /// Collect the pairs of atom `i` within the cutoff from its list row: the vectors
     /// `r_ij = x_j + S H - x_i` (`rows` are the lattice vectors), distances and unit vectors.
     #[inline(always)]
-    fn gather(
-        &mut self,
-        basis: &Basis,
-        i: usize,
-        atoms: &BoundAtoms<'_>,
-        list: &NeighborList,
-        rows: &[[f64; 3]; 3],
-    ) {
+    fn gather(&mut self, basis: &Basis, i: usize, input: &Input<'_, '_>) {
+        let (atoms, list, rows) = (input.atoms, input.list, &input.rows);
         let (pos, species) = (atoms.structure().positions(), atoms.species());
         let (row, neighbors, shifts) = (list.row(i), list.neighbors(), list.shifts());
         self.reserve(basis, row.len());
@@ -618,18 +622,10 @@ impl Work {
     /// Gather the pairs of atom `i` (of species `ti`) into lane `lane` and compute its
     /// basic moments there.
     #[inline(always)]
-    pub(crate) fn load(
-        &mut self,
-        basis: &Basis,
-        lane: usize,
-        i: usize,
-        atoms: &BoundAtoms<'_>,
-        list: &NeighborList,
-        rows: &[[f64; 3]; 3],
-    ) {
-        let ti = usize::from(atoms.species()[i]);
+    pub(crate) fn load(&mut self, basis: &Basis, lane: usize, i: usize, input: &Input<'_, '_>) {
+        let ti = usize::from(input.atoms.species()[i]);
         let p = &mut self.pairs[lane];
-        p.gather(basis, i, atoms, list, rows);
+        p.gather(basis, i, input);
         p.basic_moments(basis, ti, &mut self.m, lane, &mut self.mono);
     }
 
@@ -640,13 +636,11 @@ impl Work {
         basis: &Basis,
         first: usize,
         n: usize,
-        atoms: &BoundAtoms<'_>,
-        list: &NeighborList,
-        rows: &[[f64; 3]; 3],
+        input: &Input<'_, '_>,
     ) {
         for l in 0..LANES {
             if l < n {
-                self.load(basis, l, first + l, atoms, list, rows);
+                self.load(basis, l, first + l, input);
             } else {
                 self.clear(basis, l);
             }

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::almtp::Almtp;
 use super::isa::{Isa, Job};
-use super::kernel::{Basis, Work, LANES};
+use super::kernel::{Basis, Input, Work, LANES};
 use super::model::MtpModel;
 use super::parse::parse_mtp;
 use crate::error::{PotentialError, Result};
@@ -185,10 +185,19 @@ impl Mtp {
         Ok(n)
     }
 
-    fn geometry(&self, atoms: &BoundAtoms<'_>, list: &NeighborList) -> Result<[[f64; 3]; 3]> {
+    /// The kernel's input, after checking that the list fits the cutoff.
+    fn input<'a, 'b>(
+        &self,
+        atoms: &'a BoundAtoms<'b>,
+        list: &'a NeighborList,
+    ) -> Result<Input<'a, 'b>> {
         check_list(atoms, list, self.cutoff())?;
         let h = atoms.structure().cell().matrix();
-        Ok([0, 1, 2].map(|a| [h[(a, 0)], h[(a, 1)], h[(a, 2)]]))
+        Ok(Input {
+            atoms,
+            list,
+            rows: [0, 1, 2].map(|a| [h[(a, 0)], h[(a, 1)], h[(a, 2)]]),
+        })
     }
 
     /// Basis-function values of every atom: `values[i * n_s + s]` = $B_s(i)$ (MTP.md 2.5).
@@ -196,7 +205,7 @@ impl Mtp {
     /// # Errors
     /// A list that does not fit.
     pub fn basis_values(&self, atoms: &BoundAtoms<'_>, list: &NeighborList) -> Result<Vec<f64>> {
-        let rows = self.geometry(atoms, list)?;
+        let input = self.input(atoms, list)?;
         let b = &self.basis;
         let ns = self.n_basis().max(1);
         let mut out = vec![0.0; atoms.len() * self.n_basis()];
@@ -208,9 +217,7 @@ impl Mtp {
                     w,
                     first: c * CHUNK,
                     out: chunk,
-                    atoms,
-                    list,
-                    rows: &rows,
+                    input: &input,
                 })
             },
         );
@@ -228,7 +235,7 @@ impl Mtp {
         list: &NeighborList,
         i: usize,
     ) -> Result<SiteBasis> {
-        let rows = self.geometry(atoms, list)?;
+        let input = self.input(atoms, list)?;
         if i >= atoms.len() {
             return Err(PotentialError::List(format!(
                 "atom {i} out of range ({} atoms)",
@@ -241,9 +248,7 @@ impl Mtp {
             basis: b,
             w: &mut w,
             i,
-            atoms,
-            list,
-            rows: &rows,
+            input: &input,
         });
         let np = w.pairs[0].np;
         let p = &w.pairs[0];
@@ -268,7 +273,7 @@ impl Mtp {
         atoms: &BoundAtoms<'_>,
         list: &NeighborList,
     ) -> Result<Vec<f64>> {
-        let rows = self.geometry(atoms, list)?;
+        let input = self.input(atoms, list)?;
         let b = &self.basis;
         let n = self.model.n_params();
         let mut out = vec![0.0; atoms.len() * n];
@@ -282,9 +287,7 @@ impl Mtp {
                     out: chunk,
                     n_params: n,
                     scaling: self.model.scaling,
-                    atoms,
-                    list,
-                    rows: &rows,
+                    input: &input,
                 })
             },
         );
@@ -324,7 +327,7 @@ impl Potential for Mtp {
         list: &NeighborList,
         request: Request,
     ) -> Result<Results> {
-        let rows = self.geometry(atoms, list)?;
+        let input = self.input(atoms, list)?;
         let n = atoms.len();
         let b = &self.basis;
         let n_chunks = n.div_ceil(CHUNK);
@@ -338,9 +341,7 @@ impl Potential for Mtp {
                         w,
                         range: c * CHUNK..((c + 1) * CHUNK).min(n),
                         request,
-                        atoms,
-                        list,
-                        rows: &rows,
+                        input: &input,
                     })
                 },
             )
@@ -397,9 +398,7 @@ struct ComputeJob<'a, 'b> {
     w: &'a mut Work,
     range: std::ops::Range<usize>,
     request: Request,
-    atoms: &'a BoundAtoms<'b>,
-    list: &'a NeighborList,
-    rows: &'a [[f64; 3]; 3],
+    input: &'a Input<'a, 'b>,
 }
 
 impl Job for ComputeJob<'_, '_> {
@@ -408,7 +407,7 @@ impl Job for ComputeJob<'_, '_> {
     #[inline(always)]
     fn run(self) -> Chunk {
         let (b, w, range, request) = (self.basis, self.w, self.range, self.request);
-        let species = self.atoms.species();
+        let species = self.input.atoms.species();
         let deriv = request.forces || request.virial;
         let mut out = Chunk {
             energy: 0.0,
@@ -419,7 +418,7 @@ impl Job for ComputeJob<'_, '_> {
         };
         for g0 in range.clone().step_by(LANES) {
             let nl = LANES.min(range.end - g0);
-            w.load_batch(b, g0, nl, self.atoms, self.list, self.rows);
+            w.load_batch(b, g0, nl, self.input);
             let e = w.products(b);
             for (l, &el) in e.iter().enumerate().take(nl) {
                 let e = b.xi[usize::from(species[g0 + l])] + el;
@@ -465,9 +464,7 @@ struct ValuesJob<'a, 'b> {
     w: &'a mut Work,
     first: usize,
     out: &'a mut [f64],
-    atoms: &'a BoundAtoms<'b>,
-    list: &'a NeighborList,
-    rows: &'a [[f64; 3]; 3],
+    input: &'a Input<'a, 'b>,
 }
 
 impl Job for ValuesJob<'_, '_> {
@@ -480,7 +477,7 @@ impl Job for ValuesJob<'_, '_> {
         let here = self.out.len() / ns;
         for g0 in (0..here).step_by(LANES) {
             let nl = LANES.min(here - g0);
-            w.load_batch(b, self.first + g0, nl, self.atoms, self.list, self.rows);
+            w.load_batch(b, self.first + g0, nl, self.input);
             w.products(b);
             for l in 0..nl {
                 let vals = &mut self.out[(g0 + l) * ns..(g0 + l + 1) * ns];
@@ -498,9 +495,7 @@ struct SiteJob<'a, 'b> {
     basis: &'a Basis,
     w: &'a mut Work,
     i: usize,
-    atoms: &'a BoundAtoms<'b>,
-    list: &'a NeighborList,
-    rows: &'a [[f64; 3]; 3],
+    input: &'a Input<'a, 'b>,
 }
 
 impl Job for SiteJob<'_, '_> {
@@ -509,7 +504,7 @@ impl Job for SiteJob<'_, '_> {
     #[inline(always)]
     fn run(self) -> Self::Out {
         let (b, w) = (self.basis, self.w);
-        w.load(b, 0, self.i, self.atoms, self.list, self.rows);
+        w.load(b, 0, self.i, self.input);
         // Every lane holds this atom; the lanes differentiate LANES basis functions at once.
         w.broadcast(b);
         w.products(b);
@@ -544,9 +539,7 @@ struct GradientsJob<'a, 'b> {
     out: &'a mut [f64],
     n_params: usize,
     scaling: f64,
-    atoms: &'a BoundAtoms<'b>,
-    list: &'a NeighborList,
-    rows: &'a [[f64; 3]; 3],
+    input: &'a Input<'a, 'b>,
 }
 
 impl Job for GradientsJob<'_, '_> {
@@ -555,12 +548,12 @@ impl Job for GradientsJob<'_, '_> {
     #[inline(always)]
     fn run(self) {
         let (b, w, n) = (self.basis, self.w, self.n_params);
-        let species = self.atoms.species();
+        let species = self.input.atoms.species();
         let (c, kk, rr) = (b.n_species, b.k, b.r);
         let here = self.out.len() / n;
         for g0 in (0..here).step_by(LANES) {
             let nl = LANES.min(here - g0);
-            w.load_batch(b, self.first + g0, nl, self.atoms, self.list, self.rows);
+            w.load_batch(b, self.first + g0, nl, self.input);
             w.products(b);
             w.seed_energy(b);
             w.backward_products(b);
