@@ -5,38 +5,39 @@
 use super::funcs::dfcut;
 use super::kernel::{Ctx, Partial, RowGeometry};
 
-/// A partially screening atom k (0 < S_ikj < 1) of a pair (i, j), as [`screening_forces`]
-/// needs it.
+/// A partial screening factor $0 < S_{ikj} < 1$ and what its derivative needs.
+#[derive(Debug, Clone, Copy)]
+struct Factor {
+    /// $S_{ikj}$.
+    s: f64,
+    /// $dS_{ikj}/dC$.
+    ds_dc: f64,
+    /// $x = r_{ik}^2/r_{ij}^2$, $y = r_{jk}^2/r_{ij}^2$.
+    x: f64,
+    y: f64,
+    /// $\partial C/\partial x$, $\partial C/\partial y$.
+    cx: f64,
+    cy: f64,
+}
+
+/// A partially screening atom k of a pair (i, j), as [`screening_forces`] needs it.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Screener {
     /// The atom k.
     k: u32,
     /// r_k - r_i (A).
     dik: [f64; 3],
-    s: f64,
-    ds_dc: f64,
-    x: f64,
-    y: f64,
-    cx: f64,
-    cy: f64,
+    f: Factor,
 }
 
-/// One screening triplet (i, j, k): the factor S_ikj and, when 0 < S_ikj < 1, what its
-/// derivative needs.
+/// One screening triplet (i, j, k).
 enum Triplet {
     /// k does not screen (outside the ellipse or C >= Cmax).
     None,
     /// k screens completely (C <= Cmin).
     Full,
-    /// Partial screening: S_ikj, dS_ikj/dC, dC/dx_ik, dC/dx_jk (x = squared-distance ratios).
-    Partial {
-        s: f64,
-        ds_dc: f64,
-        x: f64,
-        y: f64,
-        cx: f64,
-        cy: f64,
-    },
+    /// k screens partially.
+    Partial(Factor),
 }
 
 impl Ctx<'_> {
@@ -63,14 +64,14 @@ impl Ctx<'_> {
         } else {
             let (s, ds) = dfcut((c - cmin) / (cmax - cmin));
             let w = 4.0 * (x + y - 1.0) * (x - y) / (a * a);
-            Triplet::Partial {
+            Triplet::Partial(Factor {
                 s,
                 ds_dc: ds / (cmax - cmin),
                 x,
                 y,
                 cx: 2.0 / a + w,
                 cy: 2.0 / a - w,
-            }
+            })
         }
     }
 
@@ -107,25 +108,9 @@ impl Ctx<'_> {
                     out.truncate(start);
                     return 0.0;
                 }
-                Triplet::Partial {
-                    s: sk,
-                    ds_dc,
-                    x,
-                    y,
-                    cx,
-                    cy,
-                } => {
-                    s *= sk;
-                    out.push(Screener {
-                        k: g.nb[k],
-                        dik,
-                        s: sk,
-                        ds_dc,
-                        x,
-                        y,
-                        cx,
-                        cy,
-                    });
+                Triplet::Partial(f) => {
+                    s *= f.s;
+                    out.push(Screener { k: g.nb[k], dik, f });
                 }
             }
         }
@@ -151,12 +136,12 @@ pub(super) fn screening_forces(
     part: &mut Partial,
 ) {
     for sc in screeners {
-        let dik = sc.dik;
+        let (dik, f) = (sc.dik, &sc.f);
         let djk = [dik[0] - dij[0], dik[1] - dij[1], dik[2] - dij[2]];
-        let w = h_s * sc.ds_dc / sc.s;
-        let p_ik = w * sc.cx / rij2;
-        let p_jk = w * sc.cy / rij2;
-        *pij -= w * (sc.x * sc.cx + sc.y * sc.cy) / rij2;
+        let w = h_s * f.ds_dc / f.s;
+        let p_ik = w * f.cx / rij2;
+        let p_jk = w * f.cy / rij2;
+        *pij -= w * (f.x * f.cx + f.y * f.cy) / rij2;
         let mut fk = [0.0; 3];
         for a in 0..3 {
             let ti = 2.0 * p_ik * dik[a];
